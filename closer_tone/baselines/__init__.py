@@ -1,0 +1,1 @@
+"""Baselines the tone model is measured against."""

@@ -1,0 +1,60 @@
+"""The `closer-tone` command: thin typer commands over the library, errors reported in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from closer_tone.errors import CloserToneError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+def _fail(error: Exception) -> typer.Exit:
+    typer.echo(f"closer-tone: {error}", err=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def check(
+    text: Annotated[str, typer.Argument(help="The closing line or statement to check.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the analysis as JSON.")] = False,
+) -> None:
+    """Say whether TEXT reads passive, assertive or aggressive, sentence by sentence."""
+    from closer_tone.api import Analyzer
+
+    try:
+        analysis = Analyzer().analyze(text)
+    except CloserToneError as error:
+        raise _fail(error) from None
+    if as_json:
+        typer.echo(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{analysis.label} ({analysis.confidence:.2f})")
+    if len(analysis.sentences) > 1:
+        for sentence in analysis.sentences:
+            confidence = sentence.scores[sentence.label]
+            typer.echo(f"  {sentence.label:<10} ({confidence:.2f})  {sentence.text}")
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="The corpus to learn from.")] = Path("data/statements.jsonl"),
+    out: Annotated[Path, typer.Option(help="Where to write the model and its manifest.")] = Path("models"),
+) -> None:
+    """Rebuild the tone model from the corpus (deterministic: same data, same model)."""
+    from closer_tone.corpus import CorpusError, load_statements
+    from closer_tone.model import save_model, sha256_of
+    from closer_tone.model import train as train_model
+
+    try:
+        statements = load_statements(data)
+    except (OSError, CorpusError) as error:
+        raise _fail(error) from None
+    model = train_model(statements, sha256_of(data))
+    artefact = save_model(model, out)
+    typer.echo(f"wrote {artefact} ({model.manifest['training_sentences']} training sentences, "
+               f"dev macro-F1 {model.manifest['metrics']['dev_sentence_macro_f1']})")

@@ -1,0 +1,137 @@
+"""The sentence tone classifier: how it is built, trained from the corpus, saved with a manifest, and loaded safely.
+
+A joblib file runs code when it is loaded, so `load_model` hashes the artefact and compares it with the
+manifest written beside it before unpickling anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import joblib
+import sklearn
+import spacy
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from closer_tone import __version__
+from closer_tone.corpus import Statement
+from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
+from closer_tone.tone import LABELS
+
+ARTEFACT = "tone-model.joblib"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    pipeline: Pipeline
+    manifest: dict[str, object]
+
+
+def build_pipeline() -> Pipeline:
+    """Word n-grams into a logistic regression, calibrated by cross-validation so probabilities mean something."""
+    return Pipeline(
+        [
+            ("ngrams", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)),
+            (
+                "classifier",
+                CalibratedClassifierCV(
+                    LogisticRegression(C=4.0, max_iter=2000),
+                    method="sigmoid",
+                    cv=StratifiedKFold(n_splits=5),
+                ),
+            ),
+        ]
+    )
+
+
+def sentence_examples(statements: Sequence[Statement], split: str) -> tuple[list[str], list[str]]:
+    """Every labelled sentence of a split, the unit the classifier learns and predicts."""
+    texts, labels = [], []
+    for statement in statements:
+        if statement.split == split:
+            for sentence in statement.sentences:
+                texts.append(sentence.text)
+                labels.append(sentence.label)
+    return texts, labels
+
+
+def train(statements: Sequence[Statement], corpus_sha256: str) -> TrainedModel:
+    texts, labels = sentence_examples(statements, "train")
+    pipeline = build_pipeline().fit(texts, labels)
+    dev_texts, dev_labels = sentence_examples(statements, "dev")
+    dev_f1 = f1_score(dev_labels, pipeline.predict(dev_texts), average="macro") if dev_texts else None
+    manifest: dict[str, object] = {
+        "closer_tone": __version__,
+        "scikit_learn": sklearn.__version__,
+        "spacy": spacy.__version__,
+        "labels": list(pipeline.classes_),
+        "training_data_sha256": corpus_sha256,
+        "training_sentences": len(texts),
+        "metrics": {"dev_sentence_macro_f1": None if dev_f1 is None else round(float(dev_f1), 4)},
+    }
+    return TrainedModel(pipeline, manifest)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def save_model(model: TrainedModel, directory: Path) -> Path:
+    """Write the artefact, then a manifest holding its hash; the manifest is what makes the artefact loadable."""
+    directory.mkdir(parents=True, exist_ok=True)
+    artefact = directory / ARTEFACT
+    joblib.dump(model.pipeline, artefact, compress=3)
+    manifest = dict(model.manifest, artefact=ARTEFACT, artefact_sha256=sha256_of(artefact))
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return artefact
+
+
+def load_model(directory: Path | None = None) -> TrainedModel:
+    """Load the shipped model, or the one in `directory`, only if its hash and versions match its manifest."""
+    if directory is None:
+        with as_file(files("closer_tone.models")) as shipped:
+            return _load_verified(Path(shipped))
+    return _load_verified(directory)
+
+
+def _load_verified(directory: Path) -> TrainedModel:
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise ModelMissingError(f"no tone model in {directory} (no {MANIFEST}); {REBUILD_HINT}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        artefact = directory / str(manifest["artefact"])
+        expected = str(manifest["artefact_sha256"])
+    except (ValueError, KeyError, TypeError):
+        raise ModelIntegrityError(f"{manifest_path} is not a closer-tone manifest; {REBUILD_HINT}") from None
+    if not artefact.is_file():
+        raise ModelMissingError(f"the model file {artefact} is missing; {REBUILD_HINT}")
+    if sha256_of(artefact) != expected:
+        raise ModelIntegrityError(
+            f"{artefact} does not match the hash in its manifest (changed or corrupt), so it was not loaded; "
+            f"{REBUILD_HINT}"
+        )
+    if manifest.get("scikit_learn") != sklearn.__version__:
+        raise ModelVersionError(
+            f"the model was built with scikit-learn {manifest.get('scikit_learn')} but {sklearn.__version__} "
+            f"is installed; install the version in pyproject.toml or {REBUILD_HINT}"
+        )
+    pipeline = joblib.load(artefact)
+    if list(pipeline.classes_) != sorted(LABELS):
+        raise ModelIntegrityError(f"{artefact} predicts {list(pipeline.classes_)}, not the tone labels; {REBUILD_HINT}")
+    return TrainedModel(pipeline, manifest)

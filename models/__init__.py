@@ -1,0 +1,1 @@
+"""The trained tone model shipped with closer-tone (installed as ``closer_tone.models``)."""
