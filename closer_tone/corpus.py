@@ -117,6 +117,13 @@ def statement_from_dict(record: dict[str, object]) -> Statement:
     )
 
 
+def statement_from_batch_line(record: dict[str, object], writer: str, number: int) -> Statement:
+    """A writer's batch line becomes a corpus record; its split is provisional until import assigns one."""
+    return statement_from_dict(
+        dict(record, id=f"{writer}-{number:04d}", split="train", source="handwritten", writer=writer)
+    )
+
+
 def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
 

@@ -26,7 +26,7 @@ from closer_tone.corpus import (
     near_duplicate_pairs,
     normalise,
     read_jsonl,
-    statement_from_dict,
+    statement_from_batch_line,
     write_statements,
 )
 
@@ -50,9 +50,8 @@ def main() -> int:
             if key in seen:
                 dropped[f"{writer}: exact repeat"] += 1
                 continue
-            record = dict(record, id=f"{writer}-{number:04d}", split="train", source="handwritten", writer=writer)
             try:
-                fresh.append(statement_from_dict(record))
+                fresh.append(statement_from_batch_line(record, writer, number))
             except CorpusError as error:
                 print(f"{batch}:{number}: {error}", file=sys.stderr)
                 return 2
