@@ -28,4 +28,8 @@ class EmptyTextError(CloserToneError, ValueError):
     code = "E201"
 
 
+class LexiconError(CloserToneError, ValueError):
+    code = "E301"
+
+
 REBUILD_HINT = "rebuild it with `closer-tone train`"

@@ -1,0 +1,155 @@
+"""Cue rules as data: the schema of a lexicon file, loading and validating it, and compiling it for spaCy.
+
+A lexicon file (`closer_tone/lexicon/*.json`, or a user's own file) is one cue family:
+
+    {"family": "hedge", "description": "...",
+     "rules": [{"id": "hedge.just", "tone": "passive", "weight": 1.0, "message": "...",
+                "patterns": [[{"LOWER": "just"}, ...], ...],            # spaCy Matcher patterns, or
+                "dependency_patterns": [[{"RIGHT_ID": ...}, ...], ...],  # DependencyMatcher patterns
+                "examples": {"flag": ["..."], "pass": ["..."]}}]}
+
+Every rule carries the examples it must and must not flag, and the test suite runs them all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from closer_tone.errors import LexiconError
+from closer_tone.tone import is_label
+
+
+@dataclass(frozen=True)
+class CueRule:
+    id: str
+    family: str
+    tone: str
+    weight: float
+    message: str
+    patterns: tuple[Any, ...]
+    dependency_patterns: tuple[Any, ...]
+    flag_examples: tuple[str, ...]
+    pass_examples: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        record: dict[str, object] = {
+            "id": self.id,
+            "tone": self.tone,
+            "weight": self.weight,
+            "message": self.message,
+            "examples": {"flag": list(self.flag_examples), "pass": list(self.pass_examples)},
+        }
+        if self.patterns:
+            record["patterns"] = list(self.patterns)
+        if self.dependency_patterns:
+            record["dependency_patterns"] = list(self.dependency_patterns)
+        return record
+
+
+def rules_from_lexicon(data: object, origin: str) -> list[CueRule]:
+    """Validate one family's JSON and return its rules; every problem names the file and the rule."""
+    if not isinstance(data, dict) or not isinstance(data.get("family"), str) or not isinstance(data.get("rules"), list):
+        raise LexiconError(f"{origin}: a lexicon is an object with a 'family' name and a list of 'rules'")
+    family = data["family"]
+    rules = []
+    for raw in data["rules"]:
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        where = f"{origin}: rule {rule_id or '?'}"
+        if not isinstance(rule_id, str) or not rule_id.startswith(f"{family}."):
+            raise LexiconError(f"{where}: the id must be a string starting with '{family}.'")
+        if not is_label(raw.get("tone")):
+            raise LexiconError(f"{where}: 'tone' must be passive, assertive or aggressive")
+        if not isinstance(raw.get("message"), str) or not raw["message"].strip():
+            raise LexiconError(f"{where}: a rule needs a 'message' a candidate can read")
+        patterns = raw.get("patterns", [])
+        dependency_patterns = raw.get("dependency_patterns", [])
+        if not patterns and not dependency_patterns:
+            raise LexiconError(f"{where}: give 'patterns' or 'dependency_patterns'")
+        examples = raw.get("examples", {})
+        flag, passing = examples.get("flag", []), examples.get("pass", [])
+        if not flag or not passing:
+            raise LexiconError(f"{where}: give examples it must 'flag' and examples it must 'pass'")
+        rules.append(
+            CueRule(
+                id=rule_id,
+                family=family,
+                tone=raw["tone"],
+                weight=float(raw.get("weight", 1.0)),
+                message=raw["message"],
+                patterns=tuple(patterns),
+                dependency_patterns=tuple(dependency_patterns),
+                flag_examples=tuple(flag),
+                pass_examples=tuple(passing),
+            )
+        )
+    return rules
+
+
+def load_lexicon_file(path: Path) -> list[CueRule]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise LexiconError(f"cannot read lexicon {path}: {error}") from None
+    return rules_from_lexicon(data, str(path))
+
+
+def shipped_rules() -> list[CueRule]:
+    """The rules that ship with closer-tone, in a stable order (by file name, then as written)."""
+    lexicon = files("closer_tone.lexicon")
+    rules = []
+    for entry in sorted(lexicon.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".json"):
+            rules += rules_from_lexicon(json.loads(entry.read_text(encoding="utf-8")), f"lexicon/{entry.name}")
+    return rules
+
+
+def select_rules(rules: Iterable[CueRule], disable: Sequence[str] = ()) -> list[CueRule]:
+    """Drop rules whose id starts with any disabled prefix ('hedge' drops every hedge rule); ids must be unique."""
+    selected, seen = [], set()
+    for rule in rules:
+        if rule.id in seen:
+            raise LexiconError(f"rule id {rule.id} is defined twice")
+        seen.add(rule.id)
+        if not any(rule.id == prefix or rule.id.startswith(prefix.rstrip(".") + ".") for prefix in disable):
+            selected.append(rule)
+    return selected
+
+
+class CompiledRules:
+    """The rules loaded into spaCy matchers; `find` returns cue spans, longest first where one rule overlaps itself."""
+
+    def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
+        self.rules = {rule.id: rule for rule in rules}
+        self.matcher = Matcher(vocab, validate=True)
+        self.dependency_matcher = DependencyMatcher(vocab, validate=True)
+        for rule in rules:
+            try:
+                if rule.patterns:
+                    self.matcher.add(rule.id, list(rule.patterns))
+                if rule.dependency_patterns:
+                    self.dependency_matcher.add(rule.id, list(rule.dependency_patterns))
+            except ValueError as error:
+                raise LexiconError(f"rule {rule.id}: invalid pattern: {error}") from None
+
+    def find(self, doc: Doc) -> list[Span]:
+        by_rule: dict[str, list[Span]] = {}
+        if len(self.matcher):
+            for match_id, start, end in self.matcher(doc):
+                label = doc.vocab.strings[match_id]
+                by_rule.setdefault(label, []).append(Span(doc, start, end, label=label))
+        if len(self.dependency_matcher):
+            for match_id, token_ids in self.dependency_matcher(doc):
+                label = doc.vocab.strings[match_id]
+                by_rule.setdefault(label, []).append(Span(doc, min(token_ids), max(token_ids) + 1, label=label))
+        spans = [span for group in by_rule.values() for span in filter_spans(group)]
+        return sorted(spans, key=lambda span: (span.start, span.end, span.label_))

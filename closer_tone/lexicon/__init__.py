@@ -1,0 +1,1 @@
+"""Cue rules shipped with closer-tone, one JSON file per family."""
