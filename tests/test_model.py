@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
 from closer_tone.corpus import load_statements
 from closer_tone.errors import ModelIntegrityError, ModelMissingError, ModelVersionError
-from closer_tone.model import ARTEFACT, MANIFEST, load_model, save_model, sentence_examples, train
+from closer_tone.model import ARTEFACT, MANIFEST, load_model, parse_sentences, save_model, sentence_examples, train
+from closer_tone.parse import load_nlp
 from closer_tone.tone import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,9 +23,14 @@ def small_corpus() -> list:
     return statements[::6]
 
 
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
 @pytest.fixture
-def saved(tmp_path: Path, small_corpus: list) -> Path:
-    save_model(train(small_corpus, "0" * 64), tmp_path)
+def saved(tmp_path: Path, small_corpus: list, nlp: Language) -> Path:
+    save_model(train(small_corpus, "0" * 64, nlp), tmp_path)
     return tmp_path
 
 
@@ -34,17 +41,18 @@ def test_the_shipped_model_loads_and_knows_the_labels() -> None:
     assert model.manifest["training_sentences"] == len(train_sentences)
 
 
-def test_training_twice_gives_the_same_model(small_corpus: list) -> None:
-    texts = [s.text for s in small_corpus[:50]]
-    first = train(small_corpus, "0" * 64).pipeline.predict_proba(texts)
-    second = train(small_corpus, "0" * 64).pipeline.predict_proba(texts)
+def test_training_twice_gives_the_same_model(small_corpus: list, nlp: Language) -> None:
+    inputs = parse_sentences(nlp, [s.text for s in small_corpus[:50]])
+    first = train(small_corpus, "0" * 64, nlp).pipeline.predict_proba(inputs)
+    second = train(small_corpus, "0" * 64, nlp).pipeline.predict_proba(inputs)
     assert (first == second).all()
 
 
-def test_a_saved_model_round_trips(saved: Path, small_corpus: list) -> None:
+def test_a_saved_model_round_trips(saved: Path, small_corpus: list, nlp: Language) -> None:
     model = load_model(saved)
     assert model.manifest["training_data_sha256"] == "0" * 64
-    assert model.pipeline.predict([small_corpus[0].text])[0] in LABELS
+    assert model.pipeline.predict(parse_sentences(nlp, [small_corpus[0].text]))[0] in LABELS
+    assert "mood.imperative" in model.manifest["features"]["named"]
 
 
 def test_a_changed_artefact_is_refused_before_unpickling(saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
