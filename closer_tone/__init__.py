@@ -1,3 +1,38 @@
-"""closer-tone: is an interview close passive, assertive or aggressive, and which words make it so."""
+"""closer-tone: is an interview close passive, assertive or aggressive, and which words make it so.
+
+    import closer_tone
+    closer_tone.analyze("Thanks for your time. Sorry, I guess I rambled.").label   # "passive"
+
+`import closer_tone` stays cheap: spaCy and the model load on first use of `analyze` or `Analyzer`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+__all__ = ["Analysis", "Analyzer", "Cue", "Rewrite", "Sentence", "analyze", "__version__"]
+
+if TYPE_CHECKING:
+    from closer_tone.api import Analysis, Analyzer, Cue, Rewrite, Sentence
+
+
+@cache
+def _default_analyzer() -> Analyzer:
+    from closer_tone.api import Analyzer
+
+    return Analyzer()
+
+
+def analyze(text: str) -> Analysis:
+    """Analyse one statement with a shared, lazily built Analyzer (build your own to configure rules)."""
+    return _default_analyzer().analyze(text)
+
+
+def __getattr__(name: str) -> Any:
+    if name in {"Analysis", "Analyzer", "Cue", "Rewrite", "Sentence"}:
+        from closer_tone import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'closer_tone' has no attribute {name!r}")

@@ -1,24 +1,59 @@
-"""The library entry point: `Analyzer().analyze(text)` labels each sentence and the whole statement."""
+"""The library API: `Analyzer().analyze(text)` and `Analyzer().pipe(texts)` return `Analysis` results.
+
+Every result is a frozen dataclass of plain values, with character offsets into the caller's own text, so it
+can be kept, compared and turned into JSON (`to_dict()`) without spaCy objects hanging on.
+"""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
-from closer_tone.errors import EmptyTextError
+from spacy.tokens import Doc, Span
+
+from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.model import TrainedModel, load_model
-from closer_tone.parse import load_nlp, sentence_input
-from closer_tone.tone import LABELS, most_severe
+from closer_tone.parse import cues_within, load_nlp, sentence_input
+from closer_tone.screen import reason_not_judgeable
+from closer_tone.tone import LABELS, most_severe, statement_scores
 
 
 @dataclass(frozen=True)
-class SentenceTone:
+class Cue:
+    """Words that push a sentence towards a tone: `text == analysed_text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    tone: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    text: str
+    changes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "changes": list(self.changes)}
+
+
+@dataclass(frozen=True)
+class Sentence:
     text: str
     start: int
     end: int
     label: str
     scores: dict[str, float]
+    cues: tuple[Cue, ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -26,62 +61,106 @@ class SentenceTone:
             "start": self.start,
             "end": self.end,
             "label": self.label,
-            "scores": self.scores,
+            "scores": dict(self.scores),
+            "cues": [cue.to_dict() for cue in self.cues],
+            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
         }
 
 
 @dataclass(frozen=True)
 class Analysis:
+    """The verdict on one statement; `label` is None, with a `reason`, when the text is not a closing line."""
+
     text: str
-    label: str
-    scores: dict[str, float]
-    sentences: tuple[SentenceTone, ...]
+    label: str | None
+    reason: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    sentences: tuple[Sentence, ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
 
     @property
-    def confidence(self) -> float:
-        return self.scores[self.label]
+    def cues(self) -> tuple[Cue, ...]:
+        return tuple(cue for sentence in self.sentences for cue in sentence.cues)
+
+    @property
+    def confidence(self) -> float | None:
+        return None if self.label is None else self.scores[self.label]
 
     def to_dict(self) -> dict[str, object]:
         return {
             "text": self.text,
             "label": self.label,
-            "scores": self.scores,
+            "reason": self.reason,
+            "scores": dict(self.scores),
             "sentences": [sentence.to_dict() for sentence in self.sentences],
+            "cues": [cue.to_dict() for cue in self.cues],
+            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
         }
 
 
-def statement_scores(sentences: list[dict[str, float]]) -> dict[str, float]:
-    """Rule 5 in probabilities: assertive only if every sentence is, aggressive if any sentence is.
-
-    Treating sentences as independent, P(assertive) is the product of the sentences' P(assertive),
-    P(aggressive) is one minus the product of their P(not aggressive), and passive takes the rest.
-    """
-    assertive = math.prod(p["assertive"] for p in sentences)
-    aggressive = 1.0 - math.prod(1.0 - p["aggressive"] for p in sentences)
-    passive = max(0.0, 1.0 - assertive - aggressive)
-    return {"assertive": assertive, "passive": passive, "aggressive": aggressive}
-
-
 class Analyzer:
-    """Holds the spaCy pipeline and the tone model; build one and reuse it, loading them is the slow part."""
+    """Holds spaCy and the tone model; build one and reuse it, since loading them is the slow part.
 
-    def __init__(self, model_dir: Path | None = None) -> None:
-        self.nlp = load_nlp()
-        self.model: TrainedModel = load_model(model_dir)
+    `model` names a model directory to use instead of the shipped one; `disable` and `lexicons` configure the
+    cue rules (rule-id prefixes to switch off, extra lexicon files). Calls may come from several threads.
+    """
+
+    def __init__(
+        self, model: Path | None = None, *, disable: Sequence[str] = (), lexicons: Sequence[str] = ()
+    ) -> None:
+        self.nlp = load_nlp(disable=disable, lexicons=lexicons)
+        self.model: TrainedModel = load_model(model)
+        self._classes = list(self.model.pipeline.classes_)
+        self._lock = threading.Lock()
 
     def analyze(self, text: str) -> Analysis:
-        if not isinstance(text, str):
-            raise ValueError(f"analyze() takes a string, not {type(text).__name__}")
-        if not text.strip():
-            raise EmptyTextError("the text is empty: paste a closing line to check")
-        spans = [sent for sent in self.nlp(text).sents if sent.text.strip()]
-        rows = self.model.pipeline.predict_proba([sentence_input(span) for span in spans]) if spans else []
-        classes = list(self.model.pipeline.classes_)
-        sentences = []
-        for span, row in zip(spans, rows):
-            scores = {label: float(row[classes.index(label)]) for label in LABELS}
-            label = max(scores, key=scores.__getitem__)
-            sentences.append(SentenceTone(span.text, span.start_char, span.end_char, label, scores))
-        label = most_severe(sentence.label for sentence in sentences)
-        scores = statement_scores([sentence.scores for sentence in sentences])
-        return Analysis(text, label, scores, tuple(sentences))
+        return next(self.pipe([text]))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Analysis]:
+        """Analyses in input order; texts are parsed in batches and their sentences classified together."""
+        iterator = iter(texts)
+        while batch := list(islice(iterator, batch_size)):
+            yield from self._analyze_batch(batch)
+
+    def _analyze_batch(self, texts: list[str]) -> list[Analysis]:
+        for text in texts:
+            if not isinstance(text, str):
+                raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
+        reasons = [reason_not_judgeable(text) for text in texts]
+        judgeable = [text for text, reason in zip(texts, reasons) if reason is None]
+        with self._lock:
+            docs = list(self.nlp.pipe(judgeable))
+            sentences = [[span for span in doc.sents if span.text.strip()] for doc in docs]
+            inputs = [sentence_input(span) for spans in sentences for span in spans]
+            rows = self.model.pipeline.predict_proba(inputs) if inputs else []
+        scores = iter([{label: float(row[self._classes.index(label)]) for label in LABELS} for row in rows])
+        parsed = iter(zip(docs, sentences))
+        results = []
+        for text, reason in zip(texts, reasons):
+            if reason is not None:
+                results.append(Analysis(text=text, label=None, reason=reason))
+                continue
+            doc, spans = next(parsed)
+            results.append(_statement(text, doc, [(span, next(scores)) for span in spans]))
+        return results
+
+
+def _statement(text: str, doc: Doc, scored: list[tuple[Span, dict[str, float]]]) -> Analysis:
+    if not scored:
+        return Analysis(text=text, label=None, reason="the text has no sentence to judge")
+    group = doc.spans[DEFAULT_SPANS_KEY]
+    rules = group.attrs["rules"]
+    sentences = []
+    for span, scores in scored:
+        cues = tuple(
+            Cue(cue.start_char, cue.end_char, cue.text, cue.label_, rules[cue.label_]["tone"], rules[cue.label_]["message"])
+            for cue in cues_within(span, group)
+        )
+        label = max(scores, key=scores.__getitem__)
+        sentences.append(Sentence(span.text, span.start_char, span.end_char, label, scores, cues))
+    return Analysis(
+        text=text,
+        label=most_severe(sentence.label for sentence in sentences),
+        scores=statement_scores([sentence.scores for sentence in sentences]),
+        sentences=tuple(sentences),
+    )

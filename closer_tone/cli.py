@@ -32,7 +32,11 @@ def check(
         raise _fail(error) from None
     if as_json:
         typer.echo(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
+        if analysis.label is None:
+            raise typer.Exit(code=2)
         return
+    if analysis.label is None:
+        raise _fail(Exception(f"cannot judge this text: {analysis.reason}"))
     typer.echo(f"{analysis.label} ({analysis.confidence:.2f})")
     if len(analysis.sentences) > 1:
         for sentence in analysis.sentences:
@@ -59,3 +63,29 @@ def train(
     artefact = save_model(model, out)
     typer.echo(f"wrote {artefact} ({model.manifest['training_sentences']} training sentences, "
                f"dev macro-F1 {model.manifest['metrics']['dev_sentence_macro_f1']})")
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option(help="The corpus to evaluate on.")] = Path("data/statements.jsonl"),
+    split: Annotated[str, typer.Option(help="Which split to score: test or dev.")] = "test",
+    model_dir: Annotated[Path | None, typer.Option("--model", help="A model directory (default: the shipped one).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+) -> None:
+    """Score the model and two baselines on a held-out split: per-class P/R/F1, macro-F1, confusion, ECE."""
+    from closer_tone.corpus import CorpusError, load_statements
+    from closer_tone.evaluate import evaluate as run_evaluation
+    from closer_tone.evaluate import format_reports
+    from closer_tone.model import load_model
+    from closer_tone.parse import load_nlp
+
+    try:
+        statements = load_statements(data)
+        model = load_model(model_dir)
+    except (OSError, CorpusError, CloserToneError) as error:
+        raise _fail(error) from None
+    reports = run_evaluation(statements, model, load_nlp(), split)
+    if as_json:
+        typer.echo(json.dumps([item.to_dict() for item in reports], indent=2))
+    else:
+        typer.echo(format_reports(reports))

@@ -24,10 +24,6 @@ class ModelVersionError(CloserToneError):
     code = "E103"
 
 
-class EmptyTextError(CloserToneError, ValueError):
-    code = "E201"
-
-
 class LexiconError(CloserToneError, ValueError):
     code = "E301"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 
 LABELS: tuple[str, ...] = ("assertive", "passive", "aggressive")
 """Labels in order of severity: a statement takes the most severe label among its sentences."""
@@ -20,3 +21,15 @@ def most_severe(labels: Iterable[str]) -> str:
     if not ranked:
         raise ValueError("a statement needs at least one labelled sentence")
     return LABELS[max(ranked)]
+
+
+def statement_scores(sentences: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Rule 5 in probabilities: assertive only if every sentence is, aggressive if any sentence is.
+
+    Treating sentences as independent, P(assertive) is the product of the sentences' P(assertive),
+    P(aggressive) is one minus the product of their P(not aggressive), and passive takes the rest.
+    """
+    assertive = math.prod(p["assertive"] for p in sentences)
+    aggressive = 1.0 - math.prod(1.0 - p["aggressive"] for p in sentences)
+    passive = max(0.0, 1.0 - assertive - aggressive)
+    return {"assertive": assertive, "passive": passive, "aggressive": aggressive}

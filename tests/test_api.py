@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from closer_tone.api import Analyzer, statement_scores
-from closer_tone.errors import EmptyTextError
+from closer_tone.api import Analyzer
+from closer_tone.tone import statement_scores
 from closer_tone.tone import LABELS
 
 
@@ -58,12 +58,61 @@ def test_statement_scores_follow_rule_5() -> None:
     assert statement_scores([calm]) == pytest.approx(calm)
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t "])
-def test_empty_text_is_an_error(analyzer: Analyzer, text: str) -> None:
-    with pytest.raises(EmptyTextError, match="E201"):
-        analyzer.analyze(text)
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("?!...", "no words"),
+        ("Muchas gracias por la entrevista, quedo atento a su respuesta.", "another language"),
+        ("def close(self):\n    return self.offer", "code"),
+        ("https://careers.example.com/jobs/123", "web address"),
+        ("Thanks for today. " * 200, "characters"),
+    ],
+)
+def test_text_that_is_not_a_closing_line_gets_a_reason_not_a_label(
+    analyzer: Analyzer, text: str, reason: str
+) -> None:
+    analysis = analyzer.analyze(text)
+    assert analysis.label is None
+    assert reason in (analysis.reason or "")
+    assert analysis.text == text
+    assert analysis.to_dict()["label"] is None
+
+
+def test_cues_point_into_the_original_text(analyzer: Analyzer) -> None:
+    text = "Thanks for the tour 😊. Sorry, I guess I rambled!!"
+    analysis = analyzer.analyze(text)
+    assert analysis.cues
+    for cue in analysis.cues:
+        assert text[cue.start : cue.end] == cue.text
+        assert cue.tone in LABELS and cue.message
+
+
+def test_pipe_keeps_order_and_matches_analyze(analyzer: Analyzer) -> None:
+    texts = ["Call me by Friday.", "", "What are the next steps?", "Sorry, I guess that's it."] * 3
+    piped = list(analyzer.pipe(texts, batch_size=5))
+    assert [a.text for a in piped] == texts
+    assert piped == [analyzer.analyze(text) for text in texts]
 
 
 def test_non_strings_are_a_value_error(analyzer: Analyzer) -> None:
     with pytest.raises(ValueError, match="string"):
         analyzer.analyze(b"bytes")  # type: ignore[arg-type]
+
+
+def test_the_package_exports_analyze_without_importing_spacy_up_front() -> None:
+    import subprocess
+    import sys
+
+    probe = "import closer_tone, sys; print('spacy' in sys.modules, 'sklearn' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert output.split() == ["False", "False"]
+
+
+def test_package_level_analyze_returns_an_analysis() -> None:
+    import closer_tone
+
+    analysis = closer_tone.analyze("Could you share what the timeline looks like from here?")
+    assert isinstance(analysis, closer_tone.Analysis)
+    assert analysis.label == "assertive"

@@ -41,7 +41,7 @@ def test_empty_text_is_a_one_line_error() -> None:
     result = runner.invoke(app, ["check", "  "])
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
-    assert "E201" in result.output
+    assert "cannot judge this text: the text is empty" in result.output
     assert "Traceback" not in result.output
 
 

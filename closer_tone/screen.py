@@ -1,0 +1,57 @@
+"""Rule 6 of the tone guide: text that is not a closing line gets a reason instead of a guessed label.
+
+Language identification uses py3langid, whose model ships inside the wheel; it is loaded on first use. Only
+non-English text that is long enough and identified with some confidence is refused: short English lines
+("Thanks!", "Best, Keiko") often look like other languages to any identifier. On the corpus, no English line
+scores above 0.07 for another language; the threshold is 0.5.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+MAX_CHARS = 2000
+_MIN_LETTERS_FOR_LANGUAGE = 12
+_LANGUAGE_CONFIDENCE = 0.5
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+_CODE_LINE = re.compile(
+    r"^\s*(?:def |class |import |from \S+ import |#include|function\b|const |let |var |public |return\b|SELECT\b|<\w+[ >])"
+)
+_CODE_CHARS = set("{}();=<>[]$\\|`")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def reason_not_judgeable(text: str) -> str | None:
+    """Why `text` is not a closing line closer-tone can judge, or None when it is."""
+    stripped = text.strip()
+    if not stripped:
+        return "the text is empty"
+    if len(text) > MAX_CHARS:
+        return f"the text is {len(text):,} characters; closer-tone judges closing statements up to {MAX_CHARS:,}"
+    words = _WORD.findall(stripped)
+    if not words:
+        return "the text has no words to judge"
+    if _URL.match(stripped):
+        return "the text is a web address, not a closing line"
+    if _looks_like_code(stripped):
+        return "the text looks like code, not a closing line"
+    if sum(char.isalpha() for char in stripped) >= _MIN_LETTERS_FOR_LANGUAGE:
+        language, confidence = _identifier().classify(stripped)
+        if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:
+            return f"the text looks like another language ({language}); closer-tone judges English only"
+    return None
+
+
+def _looks_like_code(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    code_lines = sum(bool(_CODE_LINE.match(line)) for line in lines)
+    symbol_share = sum(char in _CODE_CHARS for char in text) / len(text)
+    return code_lines >= max(1, len(lines) / 2) or symbol_share > 0.08
