@@ -56,10 +56,9 @@ def train(
     from closer_tone.parse import load_nlp
 
     try:
-        statements = load_statements(data)
+        model = train_model(load_statements(data), sha256_of(data), load_nlp())
     except (OSError, CorpusError) as error:
         raise _fail(error) from None
-    model = train_model(statements, sha256_of(data), load_nlp())
     artefact = save_model(model, out)
     typer.echo(f"wrote {artefact} ({model.manifest['training_sentences']} training sentences, "
                f"dev macro-F1 {model.manifest['metrics']['dev_sentence_macro_f1']})")
@@ -68,7 +67,8 @@ def train(
 @app.command()
 def evaluate(
     data: Annotated[Path, typer.Option(help="The corpus to evaluate on.")] = Path("data/statements.jsonl"),
-    split: Annotated[str, typer.Option(help="Which split to score: test or dev.")] = "test",
+    split: Annotated[str, typer.Option(help="Which split of the corpus to score: test or dev.")] = "test",
+    on: Annotated[Path | None, typer.Option(help="Score this file of statements instead of a corpus split.")] = None,
     model_dir: Annotated[Path | None, typer.Option("--model", help="A model directory (default: the shipped one).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
 ) -> None:
@@ -80,11 +80,14 @@ def evaluate(
     from closer_tone.parse import load_nlp
 
     try:
-        statements = load_statements(data)
+        corpus = load_statements(data)
+        held_out = load_statements(on) if on else [s for s in corpus if s.split == split]
         model = load_model(model_dir)
     except (OSError, CorpusError, CloserToneError) as error:
         raise _fail(error) from None
-    reports = run_evaluation(statements, model, load_nlp(), split)
+    if not held_out:
+        raise _fail(Exception(f"nothing to evaluate: no statements in split {split!r}"))
+    reports = run_evaluation(corpus, held_out, model, load_nlp())
     if as_json:
         typer.echo(json.dumps([item.to_dict() for item in reports], indent=2))
     else:

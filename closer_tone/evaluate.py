@@ -68,9 +68,12 @@ def report(system: str, unit: str, gold: Sequence[str], predicted: Sequence[str]
     )
 
 
-def evaluate(statements: Sequence[Statement], model: TrainedModel, nlp: Language, split: str = "test") -> list[Report]:
-    held_out = [s for s in statements if s.split == split]
-    texts, gold = sentence_examples(statements, split)
+def evaluate(
+    corpus: Sequence[Statement], held_out: Sequence[Statement], model: TrainedModel, nlp: Language
+) -> list[Report]:
+    """Score `held_out`; the TF-IDF baseline learns from the corpus's train split, as the model did."""
+    texts = [sentence.text for statement in held_out for sentence in statement.sentences]
+    gold = [sentence.label for statement in held_out for sentence in statement.sentences]
     gold_statements = [s.label for s in held_out]
     classes = list(model.pipeline.classes_)
 
@@ -85,7 +88,7 @@ def evaluate(statements: Sequence[Statement], model: TrainedModel, nlp: Language
 
     keywords = KeywordBaseline.load()
     reports += _baseline_reports("keyword list", held_out, texts, gold, keywords.label_sentence)
-    train_texts, train_gold = sentence_examples(statements, "train")
+    train_texts, train_gold = sentence_examples(corpus, "train")
     tfidf = raw_text_baseline().fit(train_texts, train_gold)
     reports += _baseline_reports("tf-idf + logistic regression", held_out, texts, gold,
                                  lambda text: str(tfidf.predict([text])[0]))

@@ -42,7 +42,7 @@ def cue_features(cues: Sequence[Span], rules: Mapping[str, Mapping[str, object]]
 
 
 def mood_features(sentence: Span) -> dict[str, float]:
-    """Question, imperative or declarative, from the parse and the final punctuation."""
+    """Question, imperative or declarative, from word order in the parse and the final punctuation."""
     root = sentence.root
     if _is_question(sentence):
         mood = "question"
@@ -65,9 +65,13 @@ def _is_question(sentence: Span) -> bool:
     if any(token.text == "?" for token in sentence[-3:]):
         return True
     words = [token for token in words if token.lower_ not in _SOFTENERS]
-    if not words:
+    if len(words) < 2:
         return False
-    return words[0].lower_ in _WH_WORDS and any(token.dep_ == "aux" or token.tag_ == "MD" for token in words[1:3])
+    first, second = words[0], words[1]
+    if first.lower_ in _WH_WORDS:
+        return any(token.dep_ == "aux" or token.tag_ == "MD" for token in words[1:3])
+    inverted = first.tag_ == "MD" or (first.pos_ == "AUX" and first.dep_ in {"aux", "ROOT"})
+    return inverted and second.dep_ in {"nsubj", "nsubjpass", "expl"}
 
 
 def _is_imperative(sentence: Span, root: Token) -> bool:

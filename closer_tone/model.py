@@ -21,8 +21,8 @@ from sklearn.pipeline import Pipeline
 from spacy.language import Language
 
 from closer_tone import __version__
-from closer_tone.corpus import Statement
-from closer_tone.estimators import SentenceInput, build_pipeline
+from closer_tone.corpus import CorpusError, Statement
+from closer_tone.estimators import SentenceInput, build_pipeline, calibrate
 from closer_tone.parse import SPACY_MODEL, sentence_input
 from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
 from closer_tone.tone import LABELS
@@ -54,12 +54,15 @@ def parse_sentences(nlp: Language, texts: Sequence[str]) -> list[SentenceInput]:
 
 
 def train(statements: Sequence[Statement], corpus_sha256: str, nlp: Language) -> TrainedModel:
+    """Fit on the train split, calibrate on the dev split; the test split is left for `closer-tone evaluate`."""
     texts, labels = sentence_examples(statements, "train")
-    pipeline = build_pipeline().fit(parse_sentences(nlp, texts), labels)
     dev_texts, dev_labels = sentence_examples(statements, "dev")
-    dev_f1 = None
-    if dev_texts:
-        dev_f1 = round(float(f1_score(dev_labels, pipeline.predict(parse_sentences(nlp, dev_texts)), average="macro")), 4)
+    if not texts or not dev_texts:
+        raise CorpusError("training needs labelled sentences in both the train and the dev split")
+    fitted = build_pipeline().fit(parse_sentences(nlp, texts), labels)
+    dev_inputs = parse_sentences(nlp, dev_texts)
+    dev_f1 = round(float(f1_score(dev_labels, fitted.predict(dev_inputs), average="macro")), 4)
+    pipeline = calibrate(fitted, dev_inputs, dev_labels)
     named = pipeline.named_steps["features"].transformer_list[0][1].get_feature_names_out()
     lemma_count = len(pipeline.named_steps["features"].transformer_list[1][1].get_feature_names_out())
     manifest: dict[str, object] = {
