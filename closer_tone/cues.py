@@ -6,6 +6,8 @@ A lexicon file (`closer_tone/lexicon/*.json`, or a user's own file) is one cue f
      "rules": [{"id": "hedge.just", "tone": "passive", "weight": 1.0, "message": "...",
                 "patterns": [[{"LOWER": "just"}, ...], ...],            # spaCy Matcher patterns, or
                 "dependency_patterns": [[{"RIGHT_ID": ...}, ...], ...],  # DependencyMatcher patterns
+                "only_in": "question",                  # optional: count it only inside a question
+                "unless_sentence_has": ["why", ...],    # optional: not in a sentence with any of these words
                 "examples": {"flag": ["..."], "pass": ["..."]}}]}
 
 Every rule carries the examples it must and must not flag, and the test suite runs them all.
@@ -26,6 +28,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from closer_tone.errors import LexiconError
+from closer_tone.mood import is_question
 from closer_tone.tone import is_label
 
 
@@ -40,6 +43,14 @@ class CueRule:
     dependency_patterns: tuple[Any, ...]
     flag_examples: tuple[str, ...]
     pass_examples: tuple[str, ...]
+    only_in: str | None = None
+    unless_sentence_has: frozenset[str] = frozenset()
+
+    def holds_in(self, sentence: Span) -> bool:
+        """The rule's sentence conditions: a question where it asks for one, and none of its blocking words."""
+        if self.only_in == "question" and not is_question(sentence):
+            return False
+        return not any(token.lower_ in self.unless_sentence_has for token in sentence)
 
     def to_dict(self) -> dict[str, object]:
         record: dict[str, object] = {
@@ -53,6 +64,10 @@ class CueRule:
             record["patterns"] = list(self.patterns)
         if self.dependency_patterns:
             record["dependency_patterns"] = list(self.dependency_patterns)
+        if self.only_in:
+            record["only_in"] = self.only_in
+        if self.unless_sentence_has:
+            record["unless_sentence_has"] = sorted(self.unless_sentence_has)
         return record
 
 
@@ -75,6 +90,9 @@ def rules_from_lexicon(data: object, origin: str) -> list[CueRule]:
         dependency_patterns = raw.get("dependency_patterns", [])
         if not patterns and not dependency_patterns:
             raise LexiconError(f"{where}: give 'patterns' or 'dependency_patterns'")
+        only_in = raw.get("only_in")
+        if only_in not in (None, "question"):
+            raise LexiconError(f"{where}: 'only_in' can only be \"question\"")
         examples = raw.get("examples", {})
         flag, passing = examples.get("flag", []), examples.get("pass", [])
         if not flag or not passing:
@@ -90,6 +108,8 @@ def rules_from_lexicon(data: object, origin: str) -> list[CueRule]:
                 dependency_patterns=tuple(dependency_patterns),
                 flag_examples=tuple(flag),
                 pass_examples=tuple(passing),
+                only_in=only_in,
+                unless_sentence_has=frozenset(word.lower() for word in raw.get("unless_sentence_has", [])),
             )
         )
     return rules
@@ -151,5 +171,10 @@ class CompiledRules:
             for match_id, token_ids in self.dependency_matcher(doc):
                 label = doc.vocab.strings[match_id]
                 by_rule.setdefault(label, []).append(Span(doc, min(token_ids), max(token_ids) + 1, label=label))
-        spans = [span for group in by_rule.values() for span in filter_spans(group)]
+        spans = [
+            span
+            for label, group in by_rule.items()
+            for span in filter_spans(group)
+            if self.rules[label].holds_in(span.sent)
+        ]
         return sorted(spans, key=lambda span: (span.start, span.end, span.label_))

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Span
+
+from closer_tone.mood import is_imperative, is_question
 
 MODALS = ("can", "could", "will", "would", "shall", "should", "may", "might", "must")
-_SOFTENERS = {"please", "so", "just", "and", "but", "now", "ok", "okay", "well", "then", "also"}
-_CONTRACTED_MODALS = {"'ll": "will", "'d": "would", "ca": "can", "wo": "will", "sha": "shall"}
-_WH_WORDS = {"what", "when", "where", "who", "whom", "which", "why", "how"}
+_CONTRACTED_MODALS = {
+    "'ll": "will", "’ll": "will", "'d": "would", "’d": "would", "ca": "can", "wo": "will", "sha": "shall",
+}
 
 
 def sentence_features(sentence: Span, cues: Sequence[Span], rules: Mapping[str, Mapping[str, object]]) -> dict[str, float]:
@@ -44,9 +46,9 @@ def cue_features(cues: Sequence[Span], rules: Mapping[str, Mapping[str, object]]
 def mood_features(sentence: Span) -> dict[str, float]:
     """Question, imperative or declarative, from word order in the parse and the final punctuation."""
     root = sentence.root
-    if _is_question(sentence):
+    if is_question(sentence):
         mood = "question"
-    elif _is_imperative(sentence, root):
+    elif is_imperative(sentence, root):
         mood = "imperative"
     elif root.pos_ in {"VERB", "AUX"}:
         mood = "declarative"
@@ -58,33 +60,6 @@ def mood_features(sentence: Span) -> dict[str, float]:
     if any(token.lower_ == "please" for token in sentence):
         features["please"] = 1.0
     return features
-
-
-def _is_question(sentence: Span) -> bool:
-    words = [token for token in sentence if not token.is_punct and not token.is_space]
-    if any(token.text == "?" for token in sentence[-3:]):
-        return True
-    words = [token for token in words if token.lower_ not in _SOFTENERS]
-    if len(words) < 2:
-        return False
-    first, second = words[0], words[1]
-    if first.lower_ in _WH_WORDS:
-        return any(token.dep_ == "aux" or token.tag_ == "MD" for token in words[1:3])
-    inverted = first.tag_ == "MD" or (first.pos_ == "AUX" and first.dep_ in {"aux", "ROOT"})
-    return inverted and second.dep_ in {"nsubj", "nsubjpass", "expl"}
-
-
-def _is_imperative(sentence: Span, root: Token) -> bool:
-    """A base-form root verb with no subject, first in its sentence but for softeners like 'please' or 'so'."""
-    if root.tag_ != "VB" or any(child.dep_ in {"nsubj", "nsubjpass", "expl"} for child in root.children):
-        return False
-    leading = [token for token in sentence if not token.is_punct and not token.is_space]
-    for token in leading:
-        if token.i == root.i:
-            return True
-        if token.lower_ not in _SOFTENERS and token.dep_ not in {"intj", "advmod"}:
-            return False
-    return False
 
 
 def subject_features(sentence: Span) -> dict[str, float]:

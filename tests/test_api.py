@@ -116,3 +116,17 @@ def test_package_level_analyze_returns_an_analysis() -> None:
     analysis = closer_tone.analyze("Could you share what the timeline looks like from here?")
     assert isinstance(analysis, closer_tone.Analysis)
     assert analysis.label == "assertive"
+
+
+def test_one_analyzer_serves_several_threads(analyzer: Analyzer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        "Thanks for today, I'd love to hear about next steps.",
+        "Decide by Friday or I walk.",
+        "Sorry, I guess that's all I've got.",
+        "Ok",
+    ] * 10
+    expected = [analyzer.analyze(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(analyzer.analyze, texts)) == expected

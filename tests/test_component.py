@@ -99,3 +99,29 @@ def test_results_are_the_same_with_two_processes(base: Language) -> None:
 def test_the_factory_is_advertised_to_spacy() -> None:
     names = {entry.name for entry in entry_points(group="spacy_factories")}
     assert "closer_tone" in names
+
+
+def test_sentence_conditions_limit_where_a_rule_counts(base: Language, tmp_path: Path) -> None:
+    lexicon = user_lexicon(
+        tmp_path,
+        patterns=[[{"LEMMA": "budget"}]],
+        only_in="question",
+        unless_sentence_has=["even"],
+        examples={"flag": ["What is the budget?"], "pass": ["We discussed the budget."]},
+    )
+    nlp = with_component(base, lexicons=[str(lexicon)])
+
+    def flagged(text: str) -> bool:
+        doc = nlp(text)
+        return any(span.label_ == "mine.circle_back" for span in doc.spans["closer_tone"])
+
+    assert flagged("What is the budget for the team?")
+    assert flagged("could you share the budget")
+    assert not flagged("We went over the budget.")
+    assert not flagged("Is there even a budget?")
+    assert flagged("We went over the budget. Is the budget fixed?")
+
+
+def test_only_in_takes_only_question(base: Language, tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match="only_in"):
+        with_component(base, lexicons=[str(user_lexicon(tmp_path, only_in="statement"))])

@@ -7,7 +7,8 @@ text, its labels and the writer's tags; this tool gives it an id and a split and
 Exact repeats (after normalisation) of any line already in the corpus or earlier in the batches are dropped
 and counted. Near-duplicates (token Jaccard >= 0.8) are kept together in one split, so no pair straddles
 train and test. Splits come from a hash of the text, so re-running on the same input gives the same corpus.
-Records already in the corpus are never changed.
+Records already in the corpus are never changed. `--split test --corpus data/fresh.jsonl` builds a held-out
+file instead, every line in one split.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("batches", nargs="+", type=Path)
     parser.add_argument("--corpus", type=Path, default=Path("data/statements.jsonl"))
+    parser.add_argument(
+        "--split", choices=["train", "dev", "test"], help="put every line in this split (for a held-out file)"
+    )
     args = parser.parse_args()
 
     existing = load_statements(args.corpus) if args.corpus.exists() else []
@@ -57,7 +61,7 @@ def main() -> int:
                 return 2
             seen.add(key)
 
-    splits = assign_splits(existing, fresh)
+    splits = [args.split] * len(fresh) if args.split else assign_splits(existing, fresh)
     fresh = [Statement(**{**s.__dict__, "split": splits[i]}) for i, s in enumerate(fresh)]
     write_statements(args.corpus, [*existing, *fresh])
     print(f"imported {len(fresh)} statements; {sum(dropped.values())} dropped")
