@@ -10,6 +10,7 @@ run: $(VENV)/.installed
 	@$(BIN)/closer-tone check "$(LINE)"
 
 test: $(VENV)/.installed-dev
+	$(BIN)/ruff check closer_tone tests tools bench
 	$(BIN)/python -m pytest
 
 train: $(VENV)/.installed

@@ -32,7 +32,7 @@ def main() -> None:
         first_statement.append(statement.label)
         second_statement.append(most_severe(review["sentences"]))
     for unit, a, b in (("sentences", first, second), ("statements", first_statement, second_statement)):
-        agreement = sum(x == y for x, y in zip(a, b)) / len(a)
+        agreement = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
         print(f"{unit}: {len(a)}, agreement {agreement:.3f}, Cohen's kappa {cohen_kappa_score(a, b):.3f}")
     print(f"differences ({len(differences)}):", *differences, sep="\n")
 

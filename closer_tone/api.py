@@ -105,9 +105,7 @@ class Analyzer:
     cue rules (rule-id prefixes to switch off, extra lexicon files). Calls may come from several threads.
     """
 
-    def __init__(
-        self, model: Path | None = None, *, disable: Sequence[str] = (), lexicons: Sequence[str] = ()
-    ) -> None:
+    def __init__(self, model: Path | None = None, *, disable: Sequence[str] = (), lexicons: Sequence[str] = ()) -> None:
         self.nlp = load_nlp(disable=disable, lexicons=lexicons)
         self.model: TrainedModel = load_model(model)
         self._classes = list(self.model.pipeline.classes_)
@@ -127,16 +125,16 @@ class Analyzer:
             if not isinstance(text, str):
                 raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
         reasons = [reason_not_judgeable(text) for text in texts]
-        judgeable = [text for text, reason in zip(texts, reasons) if reason is None]
+        judgeable = [text for text, reason in zip(texts, reasons, strict=True) if reason is None]
         with self._lock:
             docs = list(self.nlp.pipe(judgeable))
             sentences = [[span for span in doc.sents if span.text.strip()] for doc in docs]
             inputs = [sentence_input(span) for spans in sentences for span in spans]
             rows = self.model.pipeline.predict_proba(inputs) if inputs else []
         scores = iter([{label: float(row[self._classes.index(label)]) for label in LABELS} for row in rows])
-        parsed = iter(zip(docs, sentences))
+        parsed = iter(zip(docs, sentences, strict=True))
         results = []
-        for text, reason in zip(texts, reasons):
+        for text, reason in zip(texts, reasons, strict=True):
             if reason is not None:
                 results.append(Analysis(text=text, label=None, reason=reason))
                 continue
@@ -153,7 +151,14 @@ def _statement(text: str, doc: Doc, scored: list[tuple[Span, dict[str, float]]])
     sentences = []
     for span, scores in scored:
         cues = tuple(
-            Cue(cue.start_char, cue.end_char, cue.text, cue.label_, rules[cue.label_]["tone"], rules[cue.label_]["message"])
+            Cue(
+                cue.start_char,
+                cue.end_char,
+                cue.text,
+                cue.label_,
+                rules[cue.label_]["tone"],
+                rules[cue.label_]["message"],
+            )
             for cue in cues_within(span, group)
         )
         label = max(scores, key=scores.__getitem__)

@@ -60,8 +60,10 @@ def train(
     except (OSError, CorpusError) as error:
         raise _fail(error) from None
     artefact = save_model(model, out)
-    typer.echo(f"wrote {artefact} ({model.manifest['training_sentences']} training sentences, "
-               f"dev macro-F1 {model.manifest['metrics']['dev_sentence_macro_f1']})")
+    typer.echo(
+        f"wrote {artefact} ({model.manifest['training_sentences']} training sentences, "
+        f"dev macro-F1 {model.manifest['metrics']['dev_sentence_macro_f1']})"
+    )
 
 
 @app.command()
@@ -69,7 +71,9 @@ def evaluate(
     data: Annotated[Path, typer.Option(help="The corpus to evaluate on.")] = Path("data/statements.jsonl"),
     split: Annotated[str, typer.Option(help="Which split of the corpus to score: test or dev.")] = "test",
     on: Annotated[Path | None, typer.Option(help="Score this file of statements instead of a corpus split.")] = None,
-    model_dir: Annotated[Path | None, typer.Option("--model", help="A model directory (default: the shipped one).")] = None,
+    model_dir: Annotated[
+        Path | None, typer.Option("--model", help="A model directory (default: the shipped one).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
 ) -> None:
     """Score the model and two baselines on a held-out split: per-class P/R/F1, macro-F1, confusion, ECE."""

@@ -28,9 +28,7 @@ DEFAULT_SPANS_KEY = "closer_tone"
     requires=["token.dep", "token.lemma", "token.tag"],
     default_config={"spans_key": DEFAULT_SPANS_KEY, "lexicons": [], "disable": []},
 )
-def make_cue_detector(
-    nlp: Language, name: str, spans_key: str, lexicons: list[str], disable: list[str]
-) -> CueDetector:
+def make_cue_detector(nlp: Language, name: str, spans_key: str, lexicons: list[str], disable: list[str]) -> CueDetector:
     rules = shipped_rules() + [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
     return CueDetector(nlp, name, select_rules(rules, disable), spans_key=spans_key)
 

@@ -21,8 +21,21 @@ REGISTERS = ("spoken", "written")
 SOURCES = ("handwritten", "paraphrase", "template")
 NEAR_DUPLICATE_JACCARD = 0.8
 STYLE_TAGS = (
-    "formal", "casual", "fillers", "lowercase", "no-punctuation", "typos", "non-native", "emoji",
-    "fragment", "cut-off", "ellipsis", "exclamation", "shouting", "sarcasm", "long",
+    "formal",
+    "casual",
+    "fillers",
+    "lowercase",
+    "no-punctuation",
+    "typos",
+    "non-native",
+    "emoji",
+    "fragment",
+    "cut-off",
+    "ellipsis",
+    "exclamation",
+    "shouting",
+    "sarcasm",
+    "long",
 )
 """Register and form tags a writer may put on a statement (`style`)."""
 
@@ -238,11 +251,12 @@ def near_duplicate_pairs(
     return pairs
 
 
-
 def counts_table(statements: Sequence[Statement]) -> str:
     """The datasheet's counts, as Markdown: labels by split, then shares, occupations and register tags."""
-    rows = ["| split | assertive | passive | aggressive | total | multi-sentence | written | marked hard |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| split | assertive | passive | aggressive | total | multi-sentence | written | marked hard |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for split in (*SPLITS, "all"):
         part = [s for s in statements if split in ("all", s.split)]
         labels = Counter(s.label for s in part)

@@ -15,8 +15,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
@@ -51,7 +51,10 @@ class LemmaNgrams(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[SentenceInput], y: object = None) -> LemmaNgrams:
         self.vectorizer_ = TfidfVectorizer(
-            ngram_range=self.ngram_range, min_df=self.min_df, sublinear_tf=True, lowercase=False,
+            ngram_range=self.ngram_range,
+            min_df=self.min_df,
+            sublinear_tf=True,
+            lowercase=False,
             token_pattern=r"\S+",
         ).fit([x.lemmas for x in X])
         return self
@@ -103,7 +106,7 @@ def strongest_features(pipeline: Pipeline, per_class: int = 15) -> dict[str, lis
     coefficients = pipeline.named_steps["classifier"].estimator.estimator.coef_
     classes = list(pipeline.classes_)
     strongest = {}
-    for row, label in zip(coefficients, classes):
+    for row, label in zip(coefficients, classes, strict=True):
         order = np.argsort(row)[::-1][:per_class]
         strongest[label] = [(str(names[i]).split("__", 1)[1], float(row[i])) for i in order]
     return strongest

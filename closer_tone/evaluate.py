@@ -42,26 +42,33 @@ class Report:
 def expected_calibration_error(gold: Sequence[str], scores: Sequence[dict[str, float]], bins: int = 10) -> float:
     """Top-label ECE: the gap between confidence and accuracy, averaged over equal-width confidence bins."""
     confidence = np.array([max(row.values()) for row in scores])
-    correct = np.array([max(row, key=row.__getitem__) == label for row, label in zip(scores, gold)], dtype=float)
+    correct = np.array(
+        [max(row, key=row.__getitem__) == label for row, label in zip(scores, gold, strict=True)], dtype=float
+    )
     edges = np.linspace(0.0, 1.0, bins + 1)
     error = 0.0
-    for low, high in zip(edges[:-1], edges[1:]):
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
         inside = (confidence > low) & (confidence <= high)
         if inside.any():
             error += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
     return float(error)
 
 
-def report(system: str, unit: str, gold: Sequence[str], predicted: Sequence[str],
-           scores: Sequence[dict[str, float]] | None = None) -> Report:
+def report(
+    system: str,
+    unit: str,
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    scores: Sequence[dict[str, float]] | None = None,
+) -> Report:
     precision, recall, f1, _ = precision_recall_fscore_support(gold, predicted, labels=list(LABELS), zero_division=0)
     return Report(
         system=system,
         unit=unit,
         count=len(gold),
-        precision=dict(zip(LABELS, map(float, precision))),
-        recall=dict(zip(LABELS, map(float, recall))),
-        f1=dict(zip(LABELS, map(float, f1))),
+        precision=dict(zip(LABELS, map(float, precision), strict=True)),
+        recall=dict(zip(LABELS, map(float, recall), strict=True)),
+        f1=dict(zip(LABELS, map(float, f1), strict=True)),
         macro_f1=float(np.mean(f1)),
         confusion=confusion_matrix(gold, predicted, labels=list(LABELS)).tolist(),
         ece=None if scores is None else expected_calibration_error(gold, scores),
@@ -90,8 +97,9 @@ def evaluate(
     reports += _baseline_reports("keyword list", held_out, texts, gold, keywords.label_sentence)
     train_texts, train_gold = sentence_examples(corpus, "train")
     tfidf = raw_text_baseline().fit(train_texts, train_gold)
-    reports += _baseline_reports("tf-idf + logistic regression", held_out, texts, gold,
-                                 lambda text: str(tfidf.predict([text])[0]))
+    reports += _baseline_reports(
+        "tf-idf + logistic regression", held_out, texts, gold, lambda text: str(tfidf.predict([text])[0])
+    )
     return reports
 
 
@@ -108,8 +116,9 @@ def _end_to_end(held_out: Sequence[Statement], model: TrainedModel, nlp: Languag
     return report("model, end to end", "statement", [s.label for s in held_out], predicted, combined)
 
 
-def _baseline_reports(name: str, held_out: Sequence[Statement], texts: Sequence[str], gold: Sequence[str],
-                      label: Callable[[str], str]) -> list[Report]:
+def _baseline_reports(
+    name: str, held_out: Sequence[Statement], texts: Sequence[str], gold: Sequence[str], label: Callable[[str], str]
+) -> list[Report]:
     predicted = [label(text) for text in texts]
     per_statement = _regroup(held_out, predicted)
     return [
@@ -141,6 +150,9 @@ def format_reports(reports: Sequence[Report]) -> str:
         calibration = "" if item.ece is None else f"   ECE {item.ece:.3f}"
         lines.append(f"  macro-F1 {item.macro_f1:.3f}{calibration}")
         lines.append("  confusion (rows gold, columns predicted: " + ", ".join(LABELS) + ")")
-        lines += [f"    {label:<11}" + "".join(f"{n:>6}" for n in row) for label, row in zip(LABELS, item.confusion)]
+        lines += [
+            f"    {label:<11}" + "".join(f"{n:>6}" for n in row)
+            for label, row in zip(LABELS, item.confusion, strict=True)
+        ]
         lines.append("")
     return "\n".join(lines)

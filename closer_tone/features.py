@@ -17,11 +17,19 @@ from closer_tone.mood import is_imperative, is_question
 
 MODALS = ("can", "could", "will", "would", "shall", "should", "may", "might", "must")
 _CONTRACTED_MODALS = {
-    "'ll": "will", "’ll": "will", "'d": "would", "’d": "would", "ca": "can", "wo": "will", "sha": "shall",
+    "'ll": "will",
+    "’ll": "will",
+    "'d": "would",
+    "’d": "would",
+    "ca": "can",
+    "wo": "will",
+    "sha": "shall",
 }
 
 
-def sentence_features(sentence: Span, cues: Sequence[Span], rules: Mapping[str, Mapping[str, object]]) -> dict[str, float]:
+def sentence_features(
+    sentence: Span, cues: Sequence[Span], rules: Mapping[str, Mapping[str, object]]
+) -> dict[str, float]:
     """Everything the classifier knows about one sentence beyond its lemmas."""
     features: dict[str, float] = {}
     features.update(cue_features(cues, rules))

@@ -22,9 +22,9 @@ from spacy.language import Language
 
 from closer_tone import __version__
 from closer_tone.corpus import CorpusError, Statement
+from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
 from closer_tone.estimators import SentenceInput, build_pipeline, calibrate
 from closer_tone.parse import SPACY_MODEL, sentence_input
-from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
 from closer_tone.tone import LABELS
 
 ARTEFACT = "tone-model.joblib"

@@ -18,7 +18,8 @@ _MIN_LETTERS_FOR_LANGUAGE = 12
 _LANGUAGE_CONFIDENCE = 0.5
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _CODE_LINE = re.compile(
-    r"^\s*(?:def |class |import |from \S+ import |#include|function\b|const |let |var |public |return\b|SELECT\b|<\w+[ >])"
+    r"^\s*(?:def |class |import |from \S+ import |#include|function\b|const |let |var |public |return\b"
+    r"|SELECT\b|<\w+[ >])"
 )
 _CODE_CHARS = set("{}();=<>[]$\\|`")
 _WORD = re.compile(r"[^\W\d_]{2,}")

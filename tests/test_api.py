@@ -7,8 +7,7 @@ import math
 import pytest
 
 from closer_tone.api import Analyzer
-from closer_tone.tone import statement_scores
-from closer_tone.tone import LABELS
+from closer_tone.tone import LABELS, statement_scores
 
 
 def test_sentences_carry_offsets_into_the_original_text(analyzer: Analyzer) -> None:
@@ -21,8 +20,7 @@ def test_sentences_carry_offsets_into_the_original_text(analyzer: Analyzer) -> N
 
 def test_statement_takes_the_most_severe_sentence(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze(
-        "Thanks for walking me through the role today. "
-        "Sorry, I know I rambled, I'm sure you have better people anyway."
+        "Thanks for walking me through the role today. Sorry, I know I rambled, I'm sure you have better people anyway."
     )
     assert [s.label for s in analysis.sentences] == ["assertive", "passive"]
     assert analysis.label == "passive"
@@ -70,9 +68,7 @@ def test_statement_scores_follow_rule_5() -> None:
         ("Thanks for today. " * 200, "characters"),
     ],
 )
-def test_text_that_is_not_a_closing_line_gets_a_reason_not_a_label(
-    analyzer: Analyzer, text: str, reason: str
-) -> None:
+def test_text_that_is_not_a_closing_line_gets_a_reason_not_a_label(analyzer: Analyzer, text: str, reason: str) -> None:
     analysis = analyzer.analyze(text)
     assert analysis.label is None
     assert reason in (analysis.reason or "")

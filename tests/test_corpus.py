@@ -62,8 +62,15 @@ def test_a_valid_record_round_trips(tmp_path: Path) -> None:
         ({"label": "passive"}, "rule 5"),
         ({"split": "holdout"}, "split"),
         ({"source": "template"}, "train split only"),
-        ({"sentences": [{"text": "Call me by Friday.", "label": "aggressive"},
-                        {"text": "Thanks for today.", "label": "assertive"}]}, "in order"),
+        (
+            {
+                "sentences": [
+                    {"text": "Call me by Friday.", "label": "aggressive"},
+                    {"text": "Thanks for today.", "label": "assertive"},
+                ]
+            },
+            "in order",
+        ),
         ({"sentences": [{"text": "Thanks for today.", "label": "rude"}]}, "not a tone label"),
         ({"sentences": []}, "1 to 4"),
         ({"text": "   "}, "non-empty"),
@@ -98,11 +105,19 @@ def test_normalise_ignores_case_punctuation_and_spacing() -> None:
 
 def test_exact_duplicates_pairs_first_with_repeat() -> None:
     first = statement_from_dict(record(id="a"))
-    repeat = statement_from_dict(record(id="b", text="thanks for today -- call me by friday!!",
-                                        sentences=[{"text": "thanks for today", "label": "assertive"},
-                                                   {"text": "call me by friday!!", "label": "aggressive"}]))
-    other = statement_from_dict(record(id="c", text="Call me by Monday.",
-                                       sentences=[{"text": "Call me by Monday.", "label": "aggressive"}]))
+    repeat = statement_from_dict(
+        record(
+            id="b",
+            text="thanks for today -- call me by friday!!",
+            sentences=[
+                {"text": "thanks for today", "label": "assertive"},
+                {"text": "call me by friday!!", "label": "aggressive"},
+            ],
+        )
+    )
+    other = statement_from_dict(
+        record(id="c", text="Call me by Monday.", sentences=[{"text": "Call me by Monday.", "label": "aggressive"}])
+    )
     assert exact_duplicates([first, other, repeat]) == [(first, repeat)]
 
 

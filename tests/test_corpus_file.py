@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "statements.jsonl"
 DATASHEET = ROOT / "data" / "README.md"
 
-EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,10 @@ from closer_tone.tone import LABELS
 
 SAMPLES = [
     (SentenceInput("Call me by Friday.", "call I by friday .", {"mood.imperative": 1.0}), "aggressive"),
-    (SentenceInput("Send it today!", "send it today !", {"mood.imperative": 1.0, "punct.exclamation": 1.0}), "aggressive"),
+    (
+        SentenceInput("Send it today!", "send it today !", {"mood.imperative": 1.0, "punct.exclamation": 1.0}),
+        "aggressive",
+    ),
     (SentenceInput("I need an answer now.", "I need an answer now .", {"subject.i": 1.0}), "aggressive"),
     (SentenceInput("What are the next steps?", "what be the next step ?", {"mood.question": 1.0}), "assertive"),
     (SentenceInput("Thank you for today.", "thank you for today .", {"subject.none": 1.0}), "assertive"),
@@ -71,4 +74,3 @@ def test_strongest_features_rank_by_weight() -> None:
         weights = [weight for _, weight in ranked]
         assert weights == sorted(weights, reverse=True)
     assert any(name == "mood.question" for name, _ in strongest["assertive"])
-

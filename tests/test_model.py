@@ -91,4 +91,3 @@ def test_the_manifest_records_the_shipped_corpus_hash() -> None:
     assert manifest["training_data_sha256"] == sha256_of(ROOT / "data" / "statements.jsonl"), (
         "models/ is stale: run `closer-tone train`"
     )
-
