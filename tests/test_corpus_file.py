@@ -123,3 +123,14 @@ def test_datasheet_shows_the_current_counts(corpus: list[Statement]) -> None:
     assert counts_table(corpus) in DATASHEET.read_text(encoding="utf-8"), (
         "data/README.md is out of date: paste the output of `python tools/corpus_table.py`"
     )
+
+
+def test_the_fresh_set_is_held_out_and_unlike_the_corpus(corpus: list[Statement]) -> None:
+    fresh = load_statements(ROOT / "data" / "fresh.jsonl")
+    assert len(fresh) >= 140
+    assert all(s.split == "test" and s.source == "handwritten" for s in fresh)
+    assert Counter(s.label for s in fresh).keys() == set(LABELS)
+    assert not {s.occupation for s in fresh} & {s.occupation for s in corpus}
+    pairs = near_duplicate_pairs([s.text for s in corpus] + [s.text for s in fresh])
+    crossing = [(i, j) for i, j, _ in pairs if i < len(corpus) <= j]
+    assert not crossing, [fresh[j - len(corpus)].id for _, j in crossing]
