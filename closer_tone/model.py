@@ -122,12 +122,19 @@ def _load_verified(directory: Path) -> TrainedModel:
             f"{artefact} does not match the hash in its manifest (changed or corrupt), so it was not loaded; "
             f"{REBUILD_HINT}"
         )
-    if manifest.get("scikit_learn") != sklearn.__version__:
-        raise ModelVersionError(
-            f"the model was built with scikit-learn {manifest.get('scikit_learn')} but {sklearn.__version__} "
-            f"is installed; install the version in pyproject.toml or {REBUILD_HINT}"
-        )
+    for package, installed in (("scikit_learn", sklearn.__version__), ("spacy", spacy.__version__)):
+        built = str(manifest.get(package))
+        if _minor(built) != _minor(installed):
+            raise ModelVersionError(
+                f"the model was built with {package.replace('_', '-')} {built} but {installed} is installed; "
+                f"install the versions pinned in pyproject.toml or {REBUILD_HINT}"
+            )
     pipeline = joblib.load(artefact)
     if list(pipeline.classes_) != sorted(LABELS):
         raise ModelIntegrityError(f"{artefact} predicts {list(pipeline.classes_)}, not the tone labels; {REBUILD_HINT}")
     return TrainedModel(pipeline, manifest)
+
+
+def _minor(version: str) -> str:
+    """Pickles and parses stay compatible across patch releases, not across minor ones."""
+    return ".".join(version.split(".")[:2])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,16 @@ from spacy.language import Language
 
 from closer_tone.corpus import load_statements
 from closer_tone.errors import ModelIntegrityError, ModelMissingError, ModelVersionError
-from closer_tone.model import ARTEFACT, MANIFEST, load_model, parse_sentences, save_model, sentence_examples, train
+from closer_tone.model import (
+    ARTEFACT,
+    MANIFEST,
+    TrainedModel,
+    load_model,
+    parse_sentences,
+    save_model,
+    sentence_examples,
+    train,
+)
 from closer_tone.parse import load_nlp
 from closer_tone.tone import LABELS
 
@@ -28,9 +38,14 @@ def nlp() -> Language:
     return load_nlp()
 
 
+@pytest.fixture(scope="module")
+def trained(small_corpus: list, nlp: Language) -> TrainedModel:
+    return train(small_corpus, "0" * 64, nlp)
+
+
 @pytest.fixture
-def saved(tmp_path: Path, small_corpus: list, nlp: Language) -> Path:
-    save_model(train(small_corpus, "0" * 64, nlp), tmp_path)
+def saved(tmp_path: Path, trained: TrainedModel) -> Path:
+    save_model(trained, tmp_path)
     return tmp_path
 
 
@@ -41,9 +56,9 @@ def test_the_shipped_model_loads_and_knows_the_labels() -> None:
     assert model.manifest["training_sentences"] == len(train_sentences)
 
 
-def test_training_twice_gives_the_same_model(small_corpus: list, nlp: Language) -> None:
+def test_training_twice_gives_the_same_model(small_corpus: list, nlp: Language, trained: TrainedModel) -> None:
     inputs = parse_sentences(nlp, [s.text for s in small_corpus[:50]])
-    first = train(small_corpus, "0" * 64, nlp).pipeline.predict_proba(inputs)
+    first = trained.pipeline.predict_proba(inputs)
     second = train(small_corpus, "0" * 64, nlp).pipeline.predict_proba(inputs)
     assert (first == second).all()
 
@@ -77,11 +92,19 @@ def test_a_corrupt_manifest_is_refused(saved: Path) -> None:
         load_model(saved)
 
 
-def test_a_model_from_another_scikit_learn_is_refused(saved: Path) -> None:
+@pytest.mark.parametrize(("package", "built"), [("scikit_learn", "0.1.0"), ("spacy", "3.7.5")])
+def test_a_model_from_another_minor_version_is_refused(saved: Path, package: str, built: str) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
-    (saved / MANIFEST).write_text(json.dumps(dict(manifest, scikit_learn="0.1")), encoding="utf-8")
-    with pytest.raises(ModelVersionError, match=r"\[E103\].*0\.1"):
+    (saved / MANIFEST).write_text(json.dumps(dict(manifest, **{package: built})), encoding="utf-8")
+    with pytest.raises(ModelVersionError, match=rf"\[E103\].*{re.escape(built)}.*pyproject.toml"):
         load_model(saved)
+
+
+def test_a_model_from_another_patch_release_still_loads(saved: Path) -> None:
+    manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
+    major, minor, *_ = manifest["scikit_learn"].split(".")
+    (saved / MANIFEST).write_text(json.dumps(dict(manifest, scikit_learn=f"{major}.{minor}.99")), encoding="utf-8")
+    assert load_model(saved).manifest["scikit_learn"].endswith(".99")
 
 
 def test_the_manifest_records_the_shipped_corpus_hash() -> None:
