@@ -15,8 +15,7 @@ from sklearn.metrics import f1_score
 
 from closer_tone.corpus import load_statements
 from closer_tone.estimators import build_pipeline
-from closer_tone.model import parse_sentences
-from closer_tone.parse import load_nlp
+from closer_tone.parse import labelled_sentence_inputs, load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     corpus = load_statements(ROOT / "data" / "statements.jsonl")
     rows = [(statement, sentence) for statement in corpus for sentence in statement.sentences]
-    inputs = parse_sentences(load_nlp(), [sentence.text for _, sentence in rows])
+    inputs = labelled_sentence_inputs(load_nlp(), corpus)
     labels = [sentence.label for _, sentence in rows]
 
     def score(train: list[int], held: list[int]) -> float:

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -18,11 +18,18 @@ if TYPE_CHECKING:
     from closer_tone.api import Analysis, Analyzer, Cue, Rewrite, Sentence
 
 
-@cache
-def _default_analyzer() -> Analyzer:
-    from closer_tone.api import Analyzer
+_default: list[Analyzer] = []
+_default_lock = threading.Lock()
 
-    return Analyzer()
+
+def _default_analyzer() -> Analyzer:
+    """Built once, on first use, even when several threads ask at the same moment."""
+    with _default_lock:
+        if not _default:
+            from closer_tone.api import Analyzer
+
+            _default.append(Analyzer())
+        return _default[0]
 
 
 def analyze(text: str) -> Analysis:

@@ -15,10 +15,11 @@ from pathlib import Path
 from spacy.tokens import Doc, Span
 
 from closer_tone.component import DEFAULT_SPANS_KEY
+from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
 from closer_tone.model import TrainedModel, load_model
-from closer_tone.parse import cues_within, load_nlp, sentence_input
+from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, sentence_input
 from closer_tone.screen import reason_not_judgeable
-from closer_tone.tone import LABELS, most_severe, statement_scores
+from closer_tone.tone import most_severe, statement_scores
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,19 @@ class Analysis:
 class Analyzer:
     """Holds spaCy and the tone model; build one and reuse it, since loading them is the slow part.
 
-    `model` names a model directory to use instead of the shipped one; `disable` and `lexicons` configure the
-    cue rules (rule-id prefixes to switch off, extra lexicon files). Calls may come from several threads.
+    `model` names a model directory to use instead of the shipped one. `disable` (rule-id prefixes) and
+    `lexicons` (extra lexicon files) change which cues are shown, never what the model sees: the model was
+    trained on the shipped rules and reads them all. Calls may come from several threads.
     """
 
     def __init__(self, model: Path | None = None, *, disable: Sequence[str] = (), lexicons: Sequence[str] = ()) -> None:
-        self.nlp = load_nlp(disable=disable, lexicons=lexicons)
+        self.nlp = load_nlp()
         self.model: TrainedModel = load_model(model)
-        self._classes = list(self.model.pipeline.classes_)
+        user_rules = [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
+        shown = select_rules([*shipped_rules(), *user_rules], disable)
+        self._shown_ids = frozenset(rule.id for rule in shown)
+        self._user_rules = {rule.id: rule for rule in shown if rule in user_rules}
+        self._user_matcher = CompiledRules(self.nlp.vocab, list(self._user_rules.values())) if user_rules else None
         self._lock = threading.Lock()
 
     def analyze(self, text: str) -> Analysis:
@@ -116,6 +122,8 @@ class Analyzer:
 
     def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Analysis]:
         """Analyses in input order; texts are parsed in batches and their sentences classified together."""
+        if isinstance(texts, str):
+            raise ValueError("pipe() takes an iterable of texts; use analyze() for one text")
         iterator = iter(texts)
         while batch := list(islice(iterator, batch_size)):
             yield from self._analyze_batch(batch)
@@ -127,45 +135,50 @@ class Analyzer:
         reasons = [reason_not_judgeable(text) for text in texts]
         judgeable = [text for text, reason in zip(texts, reasons, strict=True) if reason is None]
         with self._lock:
-            docs = list(self.nlp.pipe(judgeable))
-            sentences = [[span for span in doc.sents if span.text.strip()] for doc in docs]
-            inputs = [sentence_input(span) for spans in sentences for span in spans]
-            rows = self.model.pipeline.predict_proba(inputs) if inputs else []
-        scores = iter([{label: float(row[self._classes.index(label)]) for label in LABELS} for row in rows])
-        parsed = iter(zip(docs, sentences, strict=True))
+            docs = list(parse(self.nlp, judgeable))
+            sentences = [judged_sentences(doc) for doc in docs]
+            scores = iter(self.model.score([sentence_input(span) for spans in sentences for span in spans]))
+            user_cues = [self._user_matcher.find(doc) if self._user_matcher else [] for doc in docs]
+        parsed = iter(zip(judgeable, docs, sentences, user_cues, strict=True))
         results = []
         for text, reason in zip(texts, reasons, strict=True):
             if reason is not None:
                 results.append(Analysis(text=text, label=None, reason=reason))
                 continue
-            doc, spans = next(parsed)
-            results.append(_statement(text, doc, [(span, next(scores)) for span in spans]))
+            text, doc, spans, extra = next(parsed)
+            results.append(self._statement(text, doc, [(span, next(scores)) for span in spans], extra))
         return results
 
-
-def _statement(text: str, doc: Doc, scored: list[tuple[Span, dict[str, float]]]) -> Analysis:
-    if not scored:
-        return Analysis(text=text, label=None, reason="the text has no sentence to judge")
-    group = doc.spans[DEFAULT_SPANS_KEY]
-    rules = group.attrs["rules"]
-    sentences = []
-    for span, scores in scored:
-        cues = tuple(
-            Cue(
-                cue.start_char,
-                cue.end_char,
-                cue.text,
-                cue.label_,
-                rules[cue.label_]["tone"],
-                rules[cue.label_]["message"],
+    def _statement(
+        self, text: str, doc: Doc, scored: list[tuple[Span, dict[str, float]]], user_cues: list[Span]
+    ) -> Analysis:
+        if not scored:
+            return Analysis(text=text, label=None, reason="the text has no sentence to judge")
+        group = doc.spans[DEFAULT_SPANS_KEY]
+        found = [cue for cue in group if cue.label_ in self._shown_ids]
+        sentences = []
+        for span, scores in scored:
+            cues = tuple(
+                self._cue(text, cue, group.attrs["rules"].get(cue.label_))
+                for cue in sorted(cues_within(span, found) + cues_within(span, user_cues), key=_position)
             )
-            for cue in cues_within(span, group)
+            label = max(scores, key=scores.__getitem__)
+            sentences.append(
+                Sentence(text[span.start_char : span.end_char], span.start_char, span.end_char, label, scores, cues)
+            )
+        return Analysis(
+            text=text,
+            label=most_severe(sentence.label for sentence in sentences),
+            scores=statement_scores([sentence.scores for sentence in sentences]),
+            sentences=tuple(sentences),
         )
-        label = max(scores, key=scores.__getitem__)
-        sentences.append(Sentence(span.text, span.start_char, span.end_char, label, scores, cues))
-    return Analysis(
-        text=text,
-        label=most_severe(sentence.label for sentence in sentences),
-        scores=statement_scores([sentence.scores for sentence in sentences]),
-        sentences=tuple(sentences),
-    )
+
+    def _cue(self, text: str, span: Span, shipped: dict[str, object] | None) -> Cue:
+        """A cue with the user's own characters (curly quotes and all) and its rule's tone and message."""
+        rule = self._user_rules.get(span.label_)
+        tone, message = (rule.tone, rule.message) if rule else (str(shipped["tone"]), str(shipped["message"]))  # type: ignore[index]
+        return Cue(span.start_char, span.end_char, text[span.start_char : span.end_char], span.label_, tone, message)
+
+
+def _position(span: Span) -> tuple[int, int, str]:
+    return span.start, span.end, span.label_

@@ -71,6 +71,10 @@ class Statement:
     hard: str | None = None
     writer: str | None = None
 
+    def sentence_offsets(self) -> list[tuple[int, int]]:
+        """Where each labelled sentence sits in `text`: its first occurrence after the previous one."""
+        return _locate(self.text, [sentence.text for sentence in self.sentences])
+
     def to_dict(self) -> dict[str, object]:
         record: dict[str, object] = {
             "id": self.id,
@@ -112,7 +116,9 @@ def statement_from_dict(record: dict[str, object]) -> Statement:
         raise CorpusError(f"label {record['label']!r} breaks rule 5: its sentences make it {expected!r}")
     if record["source"] == "template" and record["split"] != "train":
         raise CorpusError("template lines belong in the train split only")
-    style = record.get("style") or ()
+    style = record.get("style") or []
+    if not isinstance(style, list) or not all(isinstance(tag, str) for tag in style):
+        raise CorpusError("'style' must be a list of tags")
     return Statement(
         id=str(record["id"]),
         text=text,
@@ -124,7 +130,7 @@ def statement_from_dict(record: dict[str, object]) -> Statement:
         source=str(record["source"]),
         note=_optional_str(record.get("note")),
         situation=_optional_str(record.get("situation")),
-        style=tuple(str(tag) for tag in style),  # type: ignore[union-attr]
+        style=tuple(style),
         hard=_optional_str(record.get("hard")),
         writer=_optional_str(record.get("writer")),
     )
@@ -144,19 +150,24 @@ def _optional_str(value: object) -> str | None:
 def _sentences(raw: object, text: str) -> tuple[LabelledSentence, ...]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= 4:
         raise CorpusError("'sentences' must be a list of 1 to 4 sentences")
-    sentences = []
-    position = 0
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
             raise CorpusError("each sentence needs a non-empty 'text'")
         if not is_label(item.get("label")):
             raise CorpusError(f"sentence label {item.get('label')!r} is not a tone label")
-        found = text.find(item["text"], position)
+    _locate(text, [item["text"] for item in raw])
+    return tuple(LabelledSentence(item["text"], item["label"]) for item in raw)
+
+
+def _locate(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    offsets, position = [], 0
+    for sentence in sentences:
+        found = text.find(sentence, position)
         if found < 0:
-            raise CorpusError(f"sentence {item['text']!r} does not occur, in order, in the text")
-        position = found + len(item["text"])
-        sentences.append(LabelledSentence(item["text"], item["label"]))
-    return tuple(sentences)
+            raise CorpusError(f"sentence {sentence!r} does not occur, in order, in the text")
+        position = found + len(sentence)
+        offsets.append((found, position))
+    return offsets
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:

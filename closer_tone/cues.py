@@ -15,6 +15,7 @@ Every rule carries the examples it must and must not flag, and the test suite ru
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,33 +87,46 @@ def rules_from_lexicon(data: object, origin: str) -> list[CueRule]:
             raise LexiconError(f"{where}: 'tone' must be passive, assertive or aggressive")
         if not isinstance(raw.get("message"), str) or not raw["message"].strip():
             raise LexiconError(f"{where}: a rule needs a 'message' a candidate can read")
+        weight = raw.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 5:
+            raise LexiconError(f"{where}: 'weight' must be a number above 0 and at most 5")
         patterns = raw.get("patterns", [])
         dependency_patterns = raw.get("dependency_patterns", [])
+        if not isinstance(patterns, list) or not isinstance(dependency_patterns, list):
+            raise LexiconError(f"{where}: 'patterns' and 'dependency_patterns' are lists of patterns")
         if not patterns and not dependency_patterns:
             raise LexiconError(f"{where}: give 'patterns' or 'dependency_patterns'")
         only_in = raw.get("only_in")
         if only_in not in (None, "question"):
             raise LexiconError(f"{where}: 'only_in' can only be \"question\"")
-        examples = raw.get("examples", {})
-        flag, passing = examples.get("flag", []), examples.get("pass", [])
-        if not flag or not passing:
-            raise LexiconError(f"{where}: give examples it must 'flag' and examples it must 'pass'")
+        blocking = raw.get("unless_sentence_has", [])
+        if not _is_list_of_strings(blocking):
+            raise LexiconError(f"{where}: 'unless_sentence_has' is a list of words")
+        examples = raw.get("examples")
+        flag = examples.get("flag") if isinstance(examples, dict) else None
+        passing = examples.get("pass") if isinstance(examples, dict) else None
+        if not flag or not passing or not _is_list_of_strings(flag) or not _is_list_of_strings(passing):
+            raise LexiconError(f"{where}: give 'examples' with lists of lines it must 'flag' and must 'pass'")
         rules.append(
             CueRule(
                 id=rule_id,
                 family=family,
                 tone=raw["tone"],
-                weight=float(raw.get("weight", 1.0)),
+                weight=float(weight),
                 message=raw["message"],
                 patterns=tuple(patterns),
                 dependency_patterns=tuple(dependency_patterns),
                 flag_examples=tuple(flag),
                 pass_examples=tuple(passing),
                 only_in=only_in,
-                unless_sentence_has=frozenset(word.lower() for word in raw.get("unless_sentence_has", [])),
+                unless_sentence_has=frozenset(word.lower() for word in blocking),
             )
         )
     return rules
+
+
+def _is_list_of_strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def load_lexicon_file(path: Path) -> list[CueRule]:
@@ -133,16 +147,33 @@ def shipped_rules() -> list[CueRule]:
     return rules
 
 
+def shipped_lexicon_sha256() -> str:
+    """One hash over the shipped lexicon files: the model's features depend on exactly these rules."""
+    digest = hashlib.sha256()
+    for entry in sorted(files("closer_tone.lexicon").iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".json"):
+            digest.update(entry.name.encode("utf-8") + b"\0" + entry.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def select_rules(rules: Iterable[CueRule], disable: Sequence[str] = ()) -> list[CueRule]:
-    """Drop rules whose id starts with any disabled prefix ('hedge' drops every hedge rule); ids must be unique."""
-    selected, seen = [], set()
-    for rule in rules:
-        if rule.id in seen:
-            raise LexiconError(f"rule id {rule.id} is defined twice")
-        seen.add(rule.id)
-        if not any(rule.id == prefix or rule.id.startswith(prefix.rstrip(".") + ".") for prefix in disable):
-            selected.append(rule)
-    return selected
+    """Drop rules whose id starts with a disabled prefix ('hedge' drops every hedge rule).
+
+    Rule ids must be unique, and every prefix must name at least one rule, so a typo is not silently ignored.
+    """
+    rules = list(rules)
+    ids = [rule.id for rule in rules]
+    repeated = sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1})
+    if repeated:
+        raise LexiconError(f"rule id {repeated[0]} is defined twice")
+    for prefix in disable:
+        if not any(_under(rule_id, prefix) for rule_id in ids):
+            raise LexiconError(f"no cue rule is called {prefix!r} or starts with '{prefix.rstrip('.')}.'")
+    return [rule for rule in rules if not any(_under(rule.id, prefix) for prefix in disable)]
+
+
+def _under(rule_id: str, prefix: str) -> bool:
+    return rule_id == prefix or rule_id.startswith(prefix.rstrip(".") + ".")
 
 
 class CompiledRules:

@@ -67,12 +67,15 @@ class LemmaNgrams(TransformerMixin, BaseEstimator):
 
 
 def build_pipeline(C: float = 2.0) -> Pipeline:
-    """Named features and lemma n-grams, scaled, into a logistic regression; `calibrate` adds the last touch."""
+    """Named features and lemma n-grams, scaled, into a logistic regression; `calibrate` adds the last touch.
+
+    Classes are weighted to balance: aggressive sentences are the fewest, and missing one costs a candidate most.
+    """
     return Pipeline(
         [
             ("features", FeatureUnion([("named", FeatureDictVectorizer()), ("lemmas", LemmaNgrams())])),
             ("scale", MaxAbsScaler()),
-            ("classifier", LogisticRegression(C=C, max_iter=5000)),
+            ("classifier", LogisticRegression(C=C, class_weight="balanced", max_iter=5000)),
         ]
     )
 

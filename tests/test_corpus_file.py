@@ -70,7 +70,8 @@ def test_every_register_is_present(corpus: list[Statement], tag: str) -> None:
 def test_register_tags_match_the_text(corpus: list[Statement]) -> None:
     """Tags are the writers' claims; the text itself shows them for the easily checked ones."""
     lowercase = [s for s in corpus if "lowercase" in s.style]
-    assert sum(s.text == s.text.lower() for s in lowercase) / len(lowercase) >= 0.9
+    few_capitals = [s for s in lowercase if sum(c.isupper() for c in s.text) < 0.06 * sum(c.isalpha() for c in s.text)]
+    assert len(few_capitals) / len(lowercase) >= 0.9, "lowercase lines may capitalise names, little else"
     with_emoji = [s for s in corpus if EMOJI.search(s.text)]
     assert 30 <= len(with_emoji) <= 0.05 * len(corpus), "emoji should be present but occasional"
 

@@ -16,12 +16,11 @@ from closer_tone.model import (
     MANIFEST,
     TrainedModel,
     load_model,
-    parse_sentences,
     save_model,
     sentence_examples,
     train,
 )
-from closer_tone.parse import load_nlp
+from closer_tone.parse import labelled_sentence_inputs, load_nlp
 from closer_tone.tone import LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +56,7 @@ def test_the_shipped_model_loads_and_knows_the_labels() -> None:
 
 
 def test_training_twice_gives_the_same_model(small_corpus: list, nlp: Language, trained: TrainedModel) -> None:
-    inputs = parse_sentences(nlp, [s.text for s in small_corpus[:50]])
+    inputs = labelled_sentence_inputs(nlp, small_corpus[:50])
     first = trained.pipeline.predict_proba(inputs)
     second = train(small_corpus, "0" * 64, nlp).pipeline.predict_proba(inputs)
     assert (first == second).all()
@@ -66,7 +65,7 @@ def test_training_twice_gives_the_same_model(small_corpus: list, nlp: Language, 
 def test_a_saved_model_round_trips(saved: Path, small_corpus: list, nlp: Language) -> None:
     model = load_model(saved)
     assert model.manifest["training_data_sha256"] == "0" * 64
-    assert model.pipeline.predict(parse_sentences(nlp, [small_corpus[0].text]))[0] in LABELS
+    assert model.pipeline.predict(labelled_sentence_inputs(nlp, small_corpus[:1]))[0] in LABELS
     assert "mood.imperative" in model.manifest["features"]["named"]
 
 
@@ -97,6 +96,13 @@ def test_a_model_from_another_minor_version_is_refused(saved: Path, package: str
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
     (saved / MANIFEST).write_text(json.dumps(dict(manifest, **{package: built})), encoding="utf-8")
     with pytest.raises(ModelVersionError, match=rf"\[E103\].*{re.escape(built)}.*pyproject.toml"):
+        load_model(saved)
+
+
+def test_a_model_trained_on_other_cue_rules_is_refused(saved: Path) -> None:
+    manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
+    (saved / MANIFEST).write_text(json.dumps(dict(manifest, lexicon_sha256="0" * 64)), encoding="utf-8")
+    with pytest.raises(ModelVersionError, match="cue lexicon has changed"):
         load_model(saved)
 
 
