@@ -10,7 +10,7 @@ tone, weight and message, so the results survive `DocBin` and multiprocessing as
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from spacy.language import Language
@@ -29,20 +29,32 @@ DEFAULT_SPANS_KEY = "closer_tone"
     default_config={"spans_key": DEFAULT_SPANS_KEY, "lexicons": [], "disable": []},
 )
 def make_cue_detector(nlp: Language, name: str, spans_key: str, lexicons: list[str], disable: list[str]) -> CueDetector:
-    rules = shipped_rules() + [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
-    return CueDetector(nlp, name, select_rules(rules, disable), spans_key=spans_key)
+    def load() -> list[CueRule]:
+        rules = shipped_rules() + [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
+        return select_rules(rules, disable)
+
+    return CueDetector(nlp, name, load, spans_key=spans_key)
 
 
 class CueDetector:
-    def __init__(self, nlp: Language, name: str, rules: Sequence[CueRule], *, spans_key: str) -> None:
+    """Reads its rules on first use, so a pipeline restored by `from_disk` never needs the original files."""
+
+    def __init__(self, nlp: Language, name: str, load_rules: Callable[[], list[CueRule]], *, spans_key: str) -> None:
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
-        self._compile(rules)
+        self._load_rules = load_rules
+        self._compiled: CompiledRules | None = None
 
-    def _compile(self, rules: Sequence[CueRule]) -> None:
-        self.rules = list(rules)
-        self.compiled = CompiledRules(self.nlp.vocab, self.rules)
+    @property
+    def compiled(self) -> CompiledRules:
+        if self._compiled is None:
+            self._compiled = CompiledRules(self.nlp.vocab, self._load_rules())
+        return self._compiled
+
+    @property
+    def rules(self) -> list[CueRule]:
+        return list(self.compiled.rules.values())
 
     def __call__(self, doc: Doc) -> Doc:
         spans = self.compiled.find(doc)
@@ -50,7 +62,7 @@ class CueDetector:
         group = SpanGroup(doc, name=self.spans_key, spans=spans)
         group.attrs["rules"] = {
             rule.id: {"tone": rule.tone, "weight": rule.weight, "message": rule.message}
-            for rule in self.rules
+            for rule in self.compiled.rules.values()
             if rule.id in found
         }
         doc.spans[self.spans_key] = group
@@ -70,5 +82,6 @@ class CueDetector:
         path = ensure_path(path)
         self.spans_key = json.loads((path / "cfg.json").read_text(encoding="utf-8"))["spans_key"]
         payload = json.loads((path / "lexicons.json").read_text(encoding="utf-8"))
-        self._compile([rule for family in payload for rule in rules_from_lexicon(family, str(path))])
+        rules = [rule for family in payload for rule in rules_from_lexicon(family, str(path))]
+        self._compiled = CompiledRules(self.nlp.vocab, rules)
         return self

@@ -126,3 +126,88 @@ def test_one_analyzer_serves_several_threads(analyzer: Analyzer) -> None:
     expected = [analyzer.analyze(text) for text in texts]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(analyzer.analyze, texts)) == expected
+
+
+def test_the_statement_label_is_the_most_severe_sentence_label(analyzer: Analyzer) -> None:
+    from pathlib import Path
+
+    from closer_tone.corpus import load_statements
+    from closer_tone.tone import most_severe
+
+    statements = load_statements(Path(__file__).resolve().parents[1] / "data" / "statements.jsonl")[::40]
+    for analysis in analyzer.pipe([s.text for s in statements]):
+        assert analysis.label == most_severe(sentence.label for sentence in analysis.sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let me know what you decide",
+        "return my call please",
+        "Thanks :)",
+        "Thank you (again).",
+        "Hi [Name], thanks for today!",
+        "ok",
+        "Best, Keiko",
+        "Tick tock, Ms. Ferreira.",
+    ],
+)
+def test_ordinary_closing_lines_are_judged(analyzer: Analyzer, text: str) -> None:
+    assert analyzer.analyze(text).label in LABELS
+
+
+def test_curly_apostrophes_read_like_straight_ones(analyzer: Analyzer) -> None:
+    curly = analyzer.analyze("I’ll just wait, I guess. I can’t wait forever though.")
+    straight = analyzer.analyze("I'll just wait, I guess. I can't wait forever though.")
+    assert [s.label for s in curly.sentences] == [s.label for s in straight.sentences]
+    assert [c.rule for c in curly.cues] == [c.rule for c in straight.cues]
+    assert any("’" in cue.text for cue in curly.cues), "cues quote the user's own characters"
+    for cue in curly.cues:
+        assert curly.text[cue.start : cue.end] == cue.text
+
+
+def test_a_sentence_without_letters_is_not_judged(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("Thanks for your time. ———")
+    assert [s.text for s in analysis.sentences] == ["Thanks for your time."]
+    assert analyzer.analyze("Thanks for your time.\n\n\n").sentences[0].text == "Thanks for your time."
+
+
+def test_disabling_rules_hides_cues_but_keeps_the_verdict(analyzer: Analyzer) -> None:
+    text = "Sorry, I guess I'll just wait to hear back."
+    quiet = Analyzer(disable=["hedge", "apology.bare_sorry"])
+    before, after = analyzer.analyze(text), quiet.analyze(text)
+    assert after.scores == before.scores and after.label == before.label
+    assert {c.rule for c in before.cues} - {c.rule for c in after.cues} >= {"hedge.i_guess", "apology.bare_sorry"}
+    assert not [c for c in after.cues if c.rule.startswith("hedge.")]
+
+
+def test_a_user_lexicon_adds_cues_with_its_own_message(analyzer: Analyzer, tmp_path) -> None:
+    import json
+
+    lexicon = tmp_path / "mine.json"
+    rule = {
+        "id": "mine.circle_back",
+        "tone": "passive",
+        "message": "Say when you will follow up instead.",
+        "patterns": [[{"LOWER": "circle"}, {"LOWER": "back"}]],
+        "examples": {"flag": ["I'll circle back."], "pass": ["I'll follow up Friday."]},
+    }
+    lexicon.write_text(json.dumps({"family": "mine", "rules": [rule]}), encoding="utf-8")
+    text = "Happy to circle back next week."
+    mine = Analyzer(lexicons=[str(lexicon)]).analyze(text)
+    assert [(c.text, c.message) for c in mine.cues if c.rule == "mine.circle_back"] == [
+        ("circle back", "Say when you will follow up instead.")
+    ]
+    assert mine.scores == analyzer.analyze(text).scores
+
+
+def test_an_unknown_rule_to_disable_is_an_error() -> None:
+    from closer_tone.errors import LexiconError
+
+    with pytest.raises(LexiconError, match="hedgehog"):
+        Analyzer(disable=["hedgehog"])
+
+
+def test_pipe_wants_an_iterable_of_texts(analyzer: Analyzer) -> None:
+    with pytest.raises(ValueError, match="analyze"):
+        list(analyzer.pipe("one text"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+import closer_tone
 from closer_tone.cli import app
 
 runner = CliRunner()
@@ -14,11 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_check_prints_the_label_and_confidence() -> None:
-    result = runner.invoke(app, ["check", "Sorry, I guess that's all, whatever works for you is fine."])
+    text = "Sorry, I guess that's all, whatever works for you is fine."
+    result = runner.invoke(app, ["check", text])
     assert result.exit_code == 0
-    label, confidence = result.output.split()[:2]
-    assert label == "passive"
-    assert 0.0 < float(confidence.strip("()")) <= 1.0
+    analysis = closer_tone.analyze(text)
+    assert result.output.splitlines()[0] == f"passive ({analysis.scores['passive']:.2f})"
+    assert analysis.label == "passive"
 
 
 def test_check_lists_sentences_of_a_longer_statement() -> None:
@@ -52,3 +54,24 @@ def test_train_reports_a_bad_corpus_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "missing field" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_evaluate_reports_the_model_beside_both_baselines(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--on", str(ROOT / "data" / "fresh.jsonl"), "--json"])
+    assert result.exit_code == 0
+    reports = json.loads(result.output)
+    systems = {(r["system"], r["unit"]) for r in reports}
+    assert {
+        ("model", "statement"),
+        ("keyword list", "statement"),
+        ("tf-idf + logistic regression", "sentence"),
+    } <= systems
+    model = next(r for r in reports if r["system"] == "model" and r["unit"] == "statement")
+    assert model["count"] == sum(1 for _ in (ROOT / "data" / "fresh.jsonl").open())
+    assert sum(map(sum, model["confusion"])) == model["count"]
+    assert 0 <= model["ece"] <= 1
+
+
+def test_evaluate_scores_only_held_out_splits() -> None:
+    result = runner.invoke(app, ["evaluate", "--split", "train"])
+    assert result.exit_code == 2

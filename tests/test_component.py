@@ -70,16 +70,21 @@ def test_a_user_lexicon_adds_rules(base: Language, tmp_path: Path) -> None:
         ({"id": "other.x"}, "starting with 'mine.'"),
         ({"patterns": [[{"LOWERCASE": "x"}]]}, "invalid pattern"),
         ({"examples": {"flag": ["x"]}}, "pass"),
+        ({"examples": []}, "examples"),
+        ({"weight": "heavy"}, "weight"),
+        ({"unless_sentence_has": "why"}, "list of words"),
     ],
 )
 def test_a_bad_user_lexicon_is_a_coded_error(base: Language, tmp_path: Path, rule: dict, complaint: str) -> None:
+    nlp = with_component(base, lexicons=[str(user_lexicon(tmp_path, **rule))])
     with pytest.raises(LexiconError, match=complaint):
-        with_component(base, lexicons=[str(user_lexicon(tmp_path, **rule))])
+        nlp("Any text.")
 
 
 def test_rules_survive_to_disk_and_back(base: Language, tmp_path: Path) -> None:
     nlp = with_component(base, lexicons=[str(user_lexicon(tmp_path))], disable=["hedge.just"])
     nlp.to_disk(tmp_path / "pipeline")
+    (tmp_path / "mine.json").unlink()  # the saved pipeline carries its rules; the source file is not needed
     reloaded = spacy.load(tmp_path / "pipeline")
     text = "I guess I'll just circle back."
     before, after = nlp(text), reloaded(text)
@@ -123,5 +128,6 @@ def test_sentence_conditions_limit_where_a_rule_counts(base: Language, tmp_path:
 
 
 def test_only_in_takes_only_question(base: Language, tmp_path: Path) -> None:
+    nlp = with_component(base, lexicons=[str(user_lexicon(tmp_path, only_in="statement"))])
     with pytest.raises(LexiconError, match="only_in"):
-        with_component(base, lexicons=[str(user_lexicon(tmp_path, only_in="statement"))])
+        nlp("Any text.")
