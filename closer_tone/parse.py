@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.corpus import Statement
@@ -57,8 +57,17 @@ def cues_within(span: Span, group: Iterable[Span]) -> list[Span]:
 def sentence_input(span: Span) -> SentenceInput:
     group = span.doc.spans[DEFAULT_SPANS_KEY]
     features = sentence_features(span, cues_within(span, group), group.attrs["rules"])
-    lemmas = " ".join(token.lemma_.lower() for token in span if not token.is_space)
+    lemmas = " ".join(_lemma(token) for token in span if not token.is_space)
     return SentenceInput(span.text, lemmas, features)
+
+
+def _lemma(token: Token) -> str:
+    """Names and numbers become placeholders: 'Tariq' or '118' says nothing about tone, only about a writer."""
+    if token.pos_ == "PROPN" and not token.is_sent_start:
+        return "<name>"
+    if token.like_num:
+        return "<number>"
+    return token.lemma_.lower()
 
 
 def labelled_sentence_inputs(nlp: Language, statements: Sequence[Statement]) -> list[SentenceInput]:
