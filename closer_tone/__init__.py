@@ -12,10 +12,11 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Analysis", "Analyzer", "Cue", "Rewrite", "Sentence", "analyze", "__version__"]
+__all__ = ["Analysis", "Analyzer", "ChecklistItem", "Cue", "Rewrite", "Sentence", "analyze", "__version__"]
 
 if TYPE_CHECKING:
-    from closer_tone.api import Analysis, Analyzer, Cue, Rewrite, Sentence
+    from closer_tone.api import Analyzer
+    from closer_tone.results import Analysis, ChecklistItem, Cue, Rewrite, Sentence
 
 
 _default: list[Analyzer] = []
@@ -38,8 +39,12 @@ def analyze(text: str) -> Analysis:
 
 
 def __getattr__(name: str) -> Any:
-    if name in {"Analysis", "Analyzer", "Cue", "Rewrite", "Sentence"}:
-        from closer_tone import api
+    if name == "Analyzer":
+        from closer_tone.api import Analyzer
 
-        return getattr(api, name)
+        return Analyzer
+    if name in {"Analysis", "ChecklistItem", "Cue", "Rewrite", "Sentence"}:
+        from closer_tone import results
+
+        return getattr(results, name)
     raise AttributeError(f"module 'closer_tone' has no attribute {name!r}")

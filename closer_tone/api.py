@@ -1,102 +1,30 @@
-"""The library API: `Analyzer().analyze(text)` and `Analyzer().pipe(texts)` return `Analysis` results.
-
-Every result is a frozen dataclass of plain values, with character offsets into the caller's own text, so it
-can be kept, compared and turned into JSON (`to_dict()`) without spaCy objects hanging on.
-"""
+"""The library API: `Analyzer().analyze(text)` and `Analyzer().pipe(texts)` return `Analysis` results."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
+from closer_tone.checklist import checklist
 from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, sentence_input
+from closer_tone.results import Analysis, Cue, Rewrite, Sentence
+from closer_tone.rewrite import candidates, tidy_statement
 from closer_tone.screen import reason_not_judgeable
 from closer_tone.tone import most_severe, statement_scores
 
-
-@dataclass(frozen=True)
-class Cue:
-    """Words that push a sentence towards a tone: `text == analysed_text[start:end]`."""
-
-    start: int
-    end: int
-    text: str
-    rule: str
-    tone: str
-    message: str
-
-    def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    text: str
-    changes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {"text": self.text, "changes": list(self.changes)}
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: int
-    end: int
-    label: str
-    scores: dict[str, float]
-    cues: tuple[Cue, ...] = ()
-    rewrites: tuple[Rewrite, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "label": self.label,
-            "scores": dict(self.scores),
-            "cues": [cue.to_dict() for cue in self.cues],
-            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
-        }
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The verdict on one statement; `label` is None, with a `reason`, when the text is not a closing line."""
-
-    text: str
-    label: str | None
-    reason: str | None = None
-    scores: dict[str, float] = field(default_factory=dict)
-    sentences: tuple[Sentence, ...] = ()
-    rewrites: tuple[Rewrite, ...] = ()
-
-    @property
-    def cues(self) -> tuple[Cue, ...]:
-        return tuple(cue for sentence in self.sentences for cue in sentence.cues)
-
-    @property
-    def confidence(self) -> float | None:
-        return None if self.label is None else self.scores[self.label]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "label": self.label,
-            "reason": self.reason,
-            "scores": dict(self.scores),
-            "sentences": [sentence.to_dict() for sentence in self.sentences],
-            "cues": [cue.to_dict() for cue in self.cues],
-            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
-        }
+REWRITE_BAR = 0.7
+"""A rewrite is shown only if the model judges it assertive with at least this probability."""
+MAX_REWRITES = 3
+NO_REWRITE = "no rewrite passed the model's check; try asking a direct question about the next step"
+NO_STATEMENT_REWRITE = "no rewrite of the whole statement passed the model's check; see the sentences' rewrites"
 
 
 class Analyzer:
@@ -139,15 +67,86 @@ class Analyzer:
             sentences = [judged_sentences(doc) for doc in docs]
             scores = iter(self.model.score([sentence_input(span) for spans in sentences for span in spans]))
             user_cues = [self._user_matcher.find(doc) if self._user_matcher else [] for doc in docs]
-        parsed = iter(zip(judgeable, docs, sentences, user_cues, strict=True))
-        results = []
+            judged = [
+                self._statement(text, doc, [(span, next(scores)) for span in spans], extra)
+                for text, doc, spans, extra in zip(judgeable, docs, sentences, user_cues, strict=True)
+            ]
+            judged = self._with_rewrites(judged, docs, sentences)
+        results, done = [], iter(judged)
         for text, reason in zip(texts, reasons, strict=True):
-            if reason is not None:
-                results.append(Analysis(text=text, label=None, reason=reason))
-                continue
-            text, doc, spans, extra = next(parsed)
-            results.append(self._statement(text, doc, [(span, next(scores)) for span in spans], extra))
+            results.append(Analysis(text=text, label=None, reason=reason) if reason is not None else next(done))
         return results
+
+    def _verified(self, texts: list[str]) -> list[bool]:
+        """Which candidate texts the model itself judges assertive, with P(assertive) >= the bar."""
+        docs = list(parse(self.nlp, texts))
+        spans = [judged_sentences(doc) for doc in docs]
+        scores = iter(self.model.score([sentence_input(span) for group in spans for span in group]))
+        verdicts = []
+        for group in spans:
+            sentence_scores = [next(scores) for _ in group]
+            labels = [max(row, key=row.__getitem__) for row in sentence_scores]
+            assertive = statement_scores(sentence_scores)["assertive"] if group else 0.0
+            verdicts.append(bool(group) and most_severe(labels) == "assertive" and assertive >= REWRITE_BAR)
+        return verdicts
+
+    def _with_rewrites(self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]]) -> list[Analysis]:
+        """Rewrites for every flagged sentence, then for each flagged statement, each checked by the model."""
+        proposals = []
+        for analysis, doc, group in zip(analyses, docs, spans, strict=True):
+            if analysis.label is None:
+                continue
+            cues = doc.spans[DEFAULT_SPANS_KEY]
+            for sentence, span in zip(analysis.sentences, group, strict=True):
+                if sentence.label != "assertive":
+                    proposals += [(sentence, c) for c in candidates(span, cues_within(span, cues))]
+        verdicts = self._verified([candidate.text for _, candidate in proposals])
+        passed: dict[int, list[Rewrite]] = {}
+        for (sentence, candidate), ok in zip(proposals, verdicts, strict=True):
+            kept = passed.setdefault(id(sentence), [])
+            if ok and len(kept) < MAX_REWRITES:
+                kept.append(Rewrite(candidate.text, candidate.changes))
+        updated = []
+        for analysis, doc in zip(analyses, docs, strict=True):
+            if analysis.label is None:
+                updated.append(analysis)
+                continue
+            sentences = tuple(
+                s
+                if s.label == "assertive"
+                else replace(
+                    s,
+                    rewrites=tuple(passed.get(id(s), [])),
+                    rewrite_note=None if passed.get(id(s)) else NO_REWRITE,
+                )
+                for s in analysis.sentences
+            )
+            updated.append(replace(analysis, sentences=sentences, checklist=checklist(sentences, doc)))
+        return self._with_statement_rewrites(updated)
+
+    def _with_statement_rewrites(self, analyses: list[Analysis]) -> list[Analysis]:
+        drafts: dict[int, Rewrite] = {}
+        for index, analysis in enumerate(analyses):
+            flagged = [s for s in analysis.sentences if s.label != "assertive"]
+            if flagged and all(s.rewrites for s in flagged):
+                text, changes, cursor = "", [], 0
+                for sentence in flagged:
+                    best = sentence.rewrites[0]
+                    text += analysis.text[cursor : sentence.start] + best.text
+                    changes += best.changes
+                    cursor = sentence.end
+                text = tidy_statement(text + analysis.text[cursor:])
+                drafts[index] = Rewrite(text, tuple(dict.fromkeys(changes)))
+        verdicts = dict(zip(drafts, self._verified([d.text for d in drafts.values()]), strict=True))
+        updated = []
+        for index, analysis in enumerate(analyses):
+            if analysis.label in (None, "assertive"):
+                updated.append(analysis)
+            elif verdicts.get(index):
+                updated.append(replace(analysis, rewrites=(drafts[index],)))
+            else:
+                updated.append(replace(analysis, rewrite_note=NO_STATEMENT_REWRITE))
+        return updated
 
     def _statement(
         self, text: str, doc: Doc, scored: list[tuple[Span, dict[str, float]]], user_cues: list[Span]

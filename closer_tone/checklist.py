@@ -1,0 +1,44 @@
+"""The closing checklist: a strong close thanks the interviewer, recaps the fit, and asks about the next step.
+
+Each move counts as present when a sentence carries its cue without undercutting it (thanks and fit in a
+sentence that is not aggressive, the next-step question in an assertive one); a missing move comes with a line
+to add, filled with the statement's own greeting, role, company and day where it has them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from closer_tone.results import ChecklistItem, Sentence
+from closer_tone.rewrite import Details, extract_details, suggestion
+
+# item: (cue rules or families that make it, labels of the sentences it may stand in)
+MOVES = {
+    "thanks": ({"gratitude"}, {"assertive", "passive"}),
+    "fit": ({"fit"}, {"assertive", "passive"}),
+    "next_step": ({"question.next_step", "question.timeline", "question.concerns"}, {"assertive"}),
+}
+
+
+def checklist(sentences: tuple[Sentence, ...], doc: Doc) -> tuple[ChecklistItem, ...]:
+    details: Details | None = None
+    items = []
+    for item, (rules, labels) in MOVES.items():
+        making = next(
+            (
+                sentence
+                for sentence in sentences
+                if sentence.label in labels
+                and any(cue.rule in rules or cue.rule.split(".", 1)[0] in rules for cue in sentence.cues)
+            ),
+            None,
+        )
+        if making is not None:
+            items.append(ChecklistItem(item, True, sentence=making.text))
+            continue
+        # A line to add goes after any greeting, so it carries none of its own.
+        details = details or replace(extract_details(doc[:]), greeting="")
+        items.append(ChecklistItem(item, False, suggestion=suggestion(item, details)))
+    return tuple(items)

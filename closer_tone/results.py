@@ -1,0 +1,105 @@
+"""The one result model: what an analysis returns, as frozen dataclasses of plain values.
+
+Offsets are characters in the caller's own text, so a result can be kept, compared and turned into JSON
+(`to_dict()`) without spaCy objects hanging on; the command line and editors convert them at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Words that push a sentence towards a tone: `text == analysed_text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+    tone: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    text: str
+    changes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"text": self.text, "changes": list(self.changes)}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    label: str
+    scores: dict[str, float]
+    cues: tuple[Cue, ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
+    rewrite_note: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "scores": dict(self.scores),
+            "cues": [cue.to_dict() for cue in self.cues],
+            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
+            "rewrite_note": self.rewrite_note,
+        }
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One of the three moves of a strong close: present (with the sentence that makes it) or missing."""
+
+    item: str
+    present: bool
+    sentence: str | None = None
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The verdict on one statement; `label` is None, with a `reason`, when the text is not a closing line."""
+
+    text: str
+    label: str | None
+    reason: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    sentences: tuple[Sentence, ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
+    rewrite_note: str | None = None
+    checklist: tuple[ChecklistItem, ...] = ()
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        return tuple(cue for sentence in self.sentences for cue in sentence.cues)
+
+    @property
+    def confidence(self) -> float | None:
+        return None if self.label is None else self.scores[self.label]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "label": self.label,
+            "reason": self.reason,
+            "scores": dict(self.scores),
+            "sentences": [sentence.to_dict() for sentence in self.sentences],
+            "cues": [cue.to_dict() for cue in self.cues],
+            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
+            "rewrite_note": self.rewrite_note,
+            "checklist": [item.to_dict() for item in self.checklist],
+        }
