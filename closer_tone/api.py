@@ -16,7 +16,7 @@ from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shi
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
-from closer_tone.rewrite import candidates, tidy_statement
+from closer_tone.rewrite import candidates, content_kept, key_content, tidy_statement
 from closer_tone.screen import reason_not_judgeable
 from closer_tone.tone import most_severe, statement_scores
 
@@ -99,13 +99,16 @@ class Analyzer:
             cues = doc.spans[DEFAULT_SPANS_KEY]
             for sentence, span in zip(analysis.sentences, group, strict=True):
                 if sentence.label != "assertive":
-                    proposals += [(sentence, c) for c in candidates(span, cues_within(span, cues))]
-        verdicts = self._verified([candidate.text for _, candidate in proposals])
-        passed: dict[int, list[Rewrite]] = {}
-        for (sentence, candidate), ok in zip(proposals, verdicts, strict=True):
-            kept = passed.setdefault(id(sentence), [])
-            if ok and len(kept) < MAX_REWRITES:
-                kept.append(Rewrite(candidate.text, candidate.changes))
+                    content = key_content(span)
+                    proposals += [(sentence, c, content) for c in candidates(span, cues_within(span, cues))]
+        verdicts = self._verified([candidate.text for _, candidate, _ in proposals])
+        ranked: dict[int, list[tuple[int, int, Rewrite]]] = {}
+        for order, ((sentence, candidate, content), ok) in enumerate(zip(proposals, verdicts, strict=True)):
+            if ok:
+                kept = content_kept(candidate.text, content)
+                ranked.setdefault(id(sentence), []).append((-kept, order, Rewrite(candidate.text, candidate.changes)))
+        # Among the rewrites the model passes, the ones keeping most of the line's names, dates and numbers first.
+        passed = {key: [rewrite for *_, rewrite in sorted(options)[:MAX_REWRITES]] for key, options in ranked.items()}
         updated = []
         for analysis, doc in zip(analyses, docs, strict=True):
             if analysis.label is None:

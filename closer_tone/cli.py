@@ -59,14 +59,14 @@ def check(
             typer.echo(f"  {sentence.label:<10} ({sentence.scores[sentence.label]:.2f})  {sentence.text}")
     for cue in analysis.cues:
         if cue.tone != "assertive":
-            typer.echo(f"  {cue.tone} cue {cue.rule} \"{cue.text}\": {cue.message}")
+            typer.echo(f'  {cue.tone} cue {cue.rule} "{cue.text}": {cue.message}')
     if analysis.rewrites:
         typer.echo(f"  try instead: {analysis.rewrites[0].text}")
     elif analysis.rewrite_note:
         typer.echo(f"  {analysis.rewrite_note}")
     missing = [item for item in analysis.checklist if not item.present]
     for item in missing:
-        typer.echo(f"  missing {item.item.replace('_', ' ')}: add \"{item.suggestion}\"")
+        typer.echo(f'  missing {item.item.replace("_", " ")}: add "{item.suggestion}"')
 
 
 @app.command()

@@ -20,6 +20,8 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from closer_tone.mood import SOFTENERS
+
 _DATE_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "tonight",
     "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
@@ -27,7 +29,9 @@ _DATE_WORDS = {
 }  # fmt: skip
 _ROLE_NOUNS = {"role", "position", "job", "opening", "post", "spot", "opportunity", "vacancy"}
 _GREETING = re.compile(r"^\s*((?:hi|hello|hey|dear|good morning|good afternoon)\b[^,.!?]{0,40}[,!]\s*)", re.I)
-_AMOUNT = re.compile(r"[$£€]\s?\d[\d,.]*\s?[kK]?|\d[\d,.]*\s?(?:k|K|/hr|/hour| an hour| per hour| a year)\b")
+_UNIT = r"(?:\s?[kK]\b|\s?/\s?(?:hr|hour|h|year|yr)\b|\s(?:an|per|a)\s(?:hour|year|month)\b)"
+_AMOUNT = re.compile(rf"[$£€]\s?\d[\d,.]*{_UNIT}?|\d[\d,.]*{_UNIT}")
+_TITLES = {"mr", "ms", "mrs", "miss", "dr", "prof", "mr.", "ms.", "mrs.", "dr."}
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ class Details:
     """The line's own specifics that a phrasing carries over, each as written in the line."""
 
     greeting: str = ""
+    name: str | None = None
     company: str | None = None
+    rival: str | None = None  # the company of another offer, "" when the offer is named without one
     role: str | None = None
     date: str | None = None
     amount: str | None = None
@@ -55,9 +61,9 @@ def _data() -> dict[str, Any]:
 def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     """Rewrite candidates for one flagged sentence, most faithful first, each different from the sentence."""
     found: list[Candidate] = []
-    edited = _edit(sentence, cues)
-    if edited:
-        found.append(edited)
+    for edited in (_edit(sentence, cues), _as_question(sentence)):
+        if edited:
+            found.append(edited)
     details = extract_details(sentence)
     wanted = intents(sentence, cues, details)
     if "thanks" in wanted and wanted[0] != "thanks":
@@ -89,7 +95,7 @@ def _edit(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
         if _carries_the_sentence(sentence, cue):
             continue
         if cue.label_ in data["delete_span"] or family in data["delete_span"]:
-            gone = list(range(cue.start, cue.end))
+            gone = list(range(cue.start, cue.end)) if _stands_apart(sentence, cue) else []
         elif family in {"hedge", "minimizer"}:
             gone = _hedge_words(cue, data["delete_phrases"])
         else:
@@ -123,6 +129,31 @@ def _edit(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
     return Candidate(text, tuple(changes))
 
 
+def _as_question(sentence: Span) -> Candidate | None:
+    """'Send me the schedule tonight, I'm busy.' -> 'Could you send me the schedule tonight?'
+
+    An order to the interviewer becomes a request: the command's own clause, asked with 'could you', without
+    'please' or 'just', and without a clause after it that has its own subject.
+    """
+    doc = sentence.doc
+    leading = [t for t in sentence if not t.is_punct and t.lower_ not in SOFTENERS]
+    root = leading[0] if leading else sentence.root
+    if root.tag_ != "VB" or any(child.dep_ in {"nsubj", "nsubjpass"} for child in root.children):
+        return None
+    end = sentence.end
+    for token in doc[root.i : sentence.end]:
+        if token.text in {",", ";", "-", "—"} and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[token.i : end]):
+            end = token.i
+            break
+    words = [t for t in doc[root.i : end] if t.lower_ not in {"please", "just"} and not t.is_punct or t.text == ","]
+    if len(words) < 2:
+        return None
+    body = "".join(t.text_with_ws for t in words).strip().rstrip(",")
+    return Candidate(
+        tidy(f"Could you {body[0].lower()}{body[1:]}", question=True), ("turned the order into a request",)
+    )
+
+
 def _hedge_words(cue: Span, phrases: list[str]) -> list[int]:
     """The token indices of deletable hedge phrases inside a cue ('just' in 'just wait', all of 'I guess')."""
     tokens = [t.lower_ for t in cue]
@@ -133,6 +164,14 @@ def _hedge_words(cue: Span, phrases: list[str]) -> list[int]:
             if tokens[start : start + len(words)] == words and not set(range(start, start + len(words))) & set(gone):
                 gone += [cue.start + start + k for k in range(len(words))]
     return sorted(gone)
+
+
+def _stands_apart(sentence: Span, cue: Span) -> bool:
+    """A phrase can be cut whole only if punctuation or the sentence's edge bounds it on both sides."""
+    doc = sentence.doc
+    before = cue.start == sentence.start or doc[cue.start - 1].is_punct
+    after = cue.end == sentence.end or doc[cue.end].is_punct
+    return before and after
 
 
 def _carries_the_sentence(sentence: Span, cue: Span) -> bool:
@@ -161,6 +200,7 @@ def tidy(text: str, question: bool = False) -> str:
     text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
     text = re.sub(r"([,;:])(\s*[,;:])+", r"\1", text)
     text = re.sub(r"\bi\b", "I", text)
+    text = re.sub(r",(?=[^\W\d_])", ", ", text)
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     if text and text[-1] not in ".!?":
@@ -175,9 +215,7 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     """What the sentence is trying to do, most likely first: its cues, then its words; next steps always last."""
     data = _data()
     ordered: list[str] = []
-    families = {cue.label_.split(".", 1)[0] for cue in cues}
-    lemmas = {token.lemma_.lower() for token in sentence}
-    if "offer" in lemmas and families & {"ultimatum", "constraint", "deadline", "demand", "pressure"}:
+    if details.rival is not None:
         ordered.append("constraint")
     if details.amount:
         ordered.append("pay")
@@ -197,13 +235,55 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
 def extract_details(sentence: Span) -> Details:
     greeting = _GREETING.match(sentence.text)
     amount = _AMOUNT.search(sentence.text)
+    company = _company(sentence)
+    rival = company or "" if _mentions_other_offer(sentence) else None
     return Details(
         greeting=greeting.group(1) if greeting else "",
-        company=_company(sentence),
+        name=None if greeting else _vocative(sentence),
+        company=None if rival is not None else company,
+        rival=rival,
         role=_role(sentence),
         date=_date(sentence),
         amount=amount.group(0) if amount else None,
     )
+
+
+def _mentions_other_offer(sentence: Span) -> bool:
+    """'another offer', 'an offer from Acme', 'the Acme offer', 'I have an offer': not the offer being asked for."""
+    for token in sentence:
+        if token.lemma_.lower() != "offer" or token.pos_ != "NOUN":
+            continue
+        modifiers = {child.lower_ for child in token.children}
+        if modifiers & {"another", "other", "competing", "second", "better", "rival"}:
+            return True
+        if any(child.pos_ == "PROPN" for child in token.children) or any(
+            child.lower_ == "from" for child in token.children
+        ):
+            return True
+        if token.head.lemma_.lower() in {"have", "get", "receive"} and token.dep_ == "dobj":
+            return True
+    return False
+
+
+def _vocative(sentence: Span) -> str | None:
+    """A name said to the listener, set off by commas: 'Sorry, Ms Okafor, ...' or '..., Priya.'"""
+    doc = sentence.doc
+    for token in sentence:
+        if token.pos_ != "PROPN" and token.lower_ not in _TITLES:
+            continue
+        start = token.i
+        if start > sentence.start and not doc[start - 1].is_punct:
+            continue
+        end = start
+        while end < sentence.end and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _TITLES):
+            end += 1
+        if (
+            end > start
+            and (end == sentence.end or doc[end].is_punct)
+            and doc[start:end].text.lower() not in _DATE_WORDS
+        ):
+            return doc[start:end].text
+    return None
 
 
 def _company(sentence: Span) -> str | None:
@@ -216,12 +296,16 @@ def _company(sentence: Span) -> str | None:
                 start -= 1
             return doc[start : token.i].text
     for token in sentence:
-        if token.lower_ in {"at", "from", "with", "join", "joining"} and token.i + 1 < sentence.end:
+        if token.lower_ in {"at", "from", "with", "join", "joining", "to", "for"} and token.i + 1 < sentence.end:
             end = token.i + 1
-            while end < sentence.end and doc[end].pos_ == "PROPN":
+            while end < sentence.end and (doc[end].pos_ == "PROPN" or (doc[end].text == "&" and end > token.i + 1)):
                 end += 1
-            if end > token.i + 1:
-                return doc[token.i + 1 : end].text
+            name = doc[token.i + 1 : end].text
+            if end > token.i + 1 and name.lower() not in _DATE_WORDS:
+                return name
+    for token in sentence:
+        if token.pos_ == "PROPN" and token.i + 1 < sentence.end and doc[token.i + 1].text in {"'s", "’s"}:
+            return token.text
     return None
 
 
@@ -231,7 +315,8 @@ def _role(sentence: Span) -> str | None:
         if chunk.root.lemma_.lower() in _ROLE_NOUNS:
             words = [t for t in chunk if t.pos_ not in {"PRON", "DET"}]
             if len(words) > 1:
-                return "the " + " ".join(t.text for t in words)
+                first = chunk[0].lower_
+                return chunk.text if first in {"the", "a", "an", "this"} else "the " + " ".join(t.text for t in words)
     return None
 
 
@@ -243,8 +328,12 @@ def _date(sentence: Span) -> str | None:
             start, end = token.i, token.i + 1
             while start - 1 >= sentence.start and doc[start - 1].lower_ in {"the", "this", "next", "end", "of"}:
                 start -= 1
+            if start - 1 >= sentence.start and re.fullmatch(r"\d{1,2}(:\d\d)?(am|pm)", doc[start - 1].lower_):
+                start -= 1
             if end < sentence.end and doc[end].like_num:
                 end += 1
+            elif end + 2 <= sentence.end and doc[end].text == "," and doc[end + 1].lower_ in _DATE_WORDS:
+                end += 2 + (end + 2 < sentence.end and doc[end + 2].like_num)
             return doc[start:end].text
     return None
 
@@ -254,14 +343,19 @@ def suggestion(intent: str, details: Details) -> str:
     return _phrasings(intent, details)[0].text
 
 
+def _is_time(date: str) -> bool:
+    return date.lower() in {"noon", "eod", "midnight"} or bool(re.search(r"\d(am|pm)$", date.lower()))
+
+
 def _phrasings(intent: str, details: Details) -> list[Candidate]:
     values = {
-        "hello": details.greeting,
+        "hello": details.greeting or (f"{details.name}, " if details.name else ""),
+        "known_role": details.role or "",
         "role": details.role or "this role",
         "at": f" at {details.company}" if details.company else "",
-        "from": f" from {details.company}" if details.company else "",
+        "from": f" from {details.rival}" if details.rival else "",
         "by": f" by {details.date}" if details.date else "",
-        "on": f" on {details.date}" if details.date else "",
+        "on": (f" at {details.date}" if _is_time(details.date) else f" on {details.date}") if details.date else "",
         "amount": details.amount or "",
     }
     found = []
@@ -269,10 +363,11 @@ def _phrasings(intent: str, details: Details) -> list[Candidate]:
         if phrasing.get("needs") and not values[phrasing["needs"]]:
             continue
         text = phrasing["text"].format(**values)
-        if details.greeting:
-            rest = text[len(details.greeting) :]
+        hello = values["hello"]
+        if hello:
+            rest = text[len(hello) :]
             if rest[:2] != "I " and rest[:2] != "I'":
-                text = details.greeting + rest[:1].lower() + rest[1:]
+                text = hello + rest[:1].lower() + rest[1:]
         found.append(Candidate(tidy(text, question=text.rstrip().endswith("?")), (phrasing["change"],)))
     return found
 
@@ -282,3 +377,15 @@ def tidy_statement(text: str) -> str:
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"([.!?])(?=[A-Z])", r"\1 ", text)
     return text.strip()
+
+
+def key_content(sentence: Span) -> list[str]:
+    """The specifics a rewrite should keep: names, numbers, days and dates, the role, the company."""
+    details = extract_details(sentence)
+    found = [t.text for t in sentence if t.pos_ == "PROPN" or any(c.isdigit() for c in t.text)]
+    found += [value for value in (details.name, details.company, details.role, details.date, details.amount) if value]
+    return list(dict.fromkeys(found))
+
+
+def content_kept(candidate: str, content: Sequence[str]) -> int:
+    return sum(item in candidate for item in content)

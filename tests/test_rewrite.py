@@ -1,0 +1,145 @@
+"""Rewrites keep the line's intent and details, read like a person wrote them, and pass the model's own check."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+import closer_tone.api
+from closer_tone.api import REWRITE_BAR, Analyzer
+from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse
+from closer_tone.rewrite import candidates, extract_details, tidy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def rewrites_of(nlp: Language, text: str) -> list[str]:
+    doc = next(iter(parse(nlp, [text])))
+    span = judged_sentences(doc)[0]
+    return [c.text for c in candidates(span, cues_within(span, doc.spans["closer_tone"]))]
+
+
+def test_hedges_and_permission_go_and_every_other_word_stays(nlp: Language) -> None:
+    first = rewrites_of(nlp, "If it's okay, could I maybe ask about the timeline for the analyst role at Brightline?")[
+        0
+    ]
+    assert first == "Could I ask about the timeline for the analyst role at Brightline?"
+
+
+def test_a_phrase_is_cut_only_where_punctuation_bounds_it(nlp: Language) -> None:
+    for text in rewrites_of(nlp, "No pressure at all, but could you maybe let me know how the interview went?"):
+        assert not text.startswith("At all")
+
+
+def test_an_order_becomes_a_request(nlp: Language) -> None:
+    found = rewrites_of(nlp, "Send me the schedule tonight, I'm busy.")
+    assert "Could you send me the schedule tonight?" in found
+
+
+def test_an_ultimatum_keeps_the_offer_and_the_day_as_fact_and_question(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I need an answer by Friday or I'm taking the Acme offer.")
+    assert any("Acme" in text and "Friday" in text and text.endswith("?") for text in found)
+
+
+def test_no_offer_is_invented_when_the_line_has_none(nlp: Language) -> None:
+    for text in rewrites_of(nlp, "I'll expect an offer on my desk by the end of the week, Ms Grant."):
+        assert "another offer" not in text
+
+
+def test_details_are_taken_as_written(nlp: Language) -> None:
+    doc = next(
+        iter(parse(nlp, ["Hi Tom, is there news on the HVAC technician role at Carver & Sons by Monday, June 3?"]))
+    )
+    details = extract_details(doc[:])
+    assert details.greeting == "Hi Tom, "
+    assert details.role == "the HVAC technician role"
+    assert details.date == "Monday, June 3"
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidied"),
+    [
+        ("  i  guess ,that works", "I guess, that works."),
+        ("could you share the timeline , ", "Could you share the timeline?"),
+        ("Thanks ,.", "Thanks."),
+    ],
+)
+def test_tidy_leaves_no_stray_spaces_or_marks(raw: str, tidied: str) -> None:
+    assert tidy(raw, question=raw.startswith("could")) == tidied
+
+
+def test_every_shown_rewrite_is_judged_assertive_by_the_model(analyzer: Analyzer) -> None:
+    items = [json.loads(line) for line in (ROOT / "data" / "rewrites.jsonl").open(encoding="utf-8")][::8]
+    analyses = list(analyzer.pipe([item["text"] for item in items]))
+    shown = [r.text for a in analyses for s in a.sentences for r in s.rewrites]
+    shown += [r.text for a in analyses for r in a.rewrites]
+    assert shown
+    for again in analyzer.pipe(shown):
+        assert again.label == "assertive" and again.scores["assertive"] >= REWRITE_BAR, again.text
+    for text in shown:
+        assert "  " not in text and text[0].isupper() and text[-1] in ".?!"
+
+
+def test_a_statement_rewrite_replaces_only_the_flagged_sentences(analyzer: Analyzer) -> None:
+    text = "Thanks for today, Priya. I need an answer by Friday or I'm taking the Acme offer."
+    analysis = analyzer.analyze(text)
+    assert analysis.label == "aggressive"
+    (statement,) = analysis.rewrites
+    assert statement.text.startswith("Thanks for today, Priya. ")
+    assert analysis.sentences[1].rewrites[0].text in statement.text
+    assert analyzer.analyze(statement.text).label == "assertive"
+
+
+def test_assertive_lines_get_no_rewrites(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("Thank you for your time today. What are the next steps?")
+    assert analysis.label == "assertive"
+    assert not analysis.rewrites and not any(s.rewrites for s in analysis.sentences)
+    assert analysis.rewrite_note is None
+
+
+def test_when_nothing_passes_the_output_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(closer_tone.api, "REWRITE_BAR", 1.01)
+    analysis = Analyzer().analyze("Sorry, I guess I'll just wait.")
+    flagged = [s for s in analysis.sentences if s.label != "assertive"]
+    assert flagged and all(not s.rewrites and s.rewrite_note for s in flagged)
+    assert not analysis.rewrites and analysis.rewrite_note
+
+
+def test_the_checklist_finds_the_three_moves(analyzer: Analyzer) -> None:
+    strong = analyzer.analyze(
+        "Thank you for your time today. My five years running ICU night shifts would help your unit. "
+        "What are the next steps?"
+    )
+    assert [(item.item, item.present) for item in strong.checklist] == [
+        ("thanks", True),
+        ("fit", True),
+        ("next_step", True),
+    ]
+    assert strong.checklist[2].sentence == "What are the next steps?"
+
+
+def test_a_missing_move_comes_with_a_line_in_the_candidates_context(analyzer: Analyzer) -> None:
+    weak = analyzer.analyze("Thanks so much for today. Sorry I rambled about the line cook role at Fennel.")
+    missing = {item.item: item.suggestion for item in weak.checklist if not item.present}
+    assert set(missing) == {"fit", "next_step"}
+    assert "Fennel" in (missing["next_step"] or "") and "line cook role" in (missing["next_step"] or "")
+    assert weak.to_dict()["checklist"][0]["present"] is True
+
+
+def test_the_rewrite_set_is_well_formed() -> None:
+    items = [json.loads(line) for line in (ROOT / "data" / "rewrites.jsonl").open(encoding="utf-8")]
+    assert len(items) >= 300
+    assert {item["label"] for item in items} == {"passive", "aggressive"}
+    assert len({re.sub(r"\W+", " ", item["text"].lower()) for item in items}) == len(items)
+    for item in items:
+        assert all(word in item["text"] for word in item["must_keep"]), item["id"]
+        assert item["note"] and item["source"] == "handwritten"
