@@ -61,7 +61,7 @@ def _data() -> dict[str, Any]:
 def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     """Rewrite candidates for one flagged sentence, most faithful first, each different from the sentence."""
     found: list[Candidate] = []
-    for edited in (_edit(sentence, cues), _as_question(sentence)):
+    for edited in (_edit(sentence, cues), _as_question(sentence), *_pruned(sentence, cues)):
         if edited:
             found.append(edited)
     details = extract_details(sentence)
@@ -152,6 +152,37 @@ def _as_question(sentence: Span) -> Candidate | None:
     return Candidate(
         tidy(f"Could you {body[0].lower()}{body[1:]}", question=True), ("turned the order into a request",)
     )
+
+
+def _pruned(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
+    """Keep the clauses that carry no passive or aggressive cue, alone and followed by a next-step question.
+
+    'I've emailed you three times now, Karen, so I assume you don't care.' keeps 'I've emailed you three
+    times now, Karen' and drops the jab.
+    """
+    rules = sentence.doc.spans["closer_tone"].attrs["rules"] if "closer_tone" in sentence.doc.spans else {}
+    flagged = [c for c in cues if rules.get(c.label_, {}).get("tone") not in (None, "assertive")]
+    if not flagged:
+        return []
+    clauses, start = [], sentence.start
+    for token in sentence:
+        if token.text in {",", ";", ":", "—"} or (token.lower_ in {"or", "so", "because"} and token.i > sentence.start):
+            clauses.append((start, token.i))
+            start = token.i + 1
+    clauses.append((start, sentence.end))
+    kept = [
+        (a, b)
+        for a, b in clauses
+        if b > a and not any(c.start < b and c.end > a for c in flagged) and any(t.is_alpha for t in sentence.doc[a:b])
+    ]
+    if len(kept) == len(clauses) or not kept:
+        return []
+    text = ", ".join(sentence.doc[a:b].text.strip(" .!?") for a, b in kept)
+    if len(re.findall(r"[^\W\d_]+", text)) < 3:
+        return []
+    change = ("dropped the part that pushed or undercut",)
+    asked = tidy(text, question=False).rstrip(".") + ". What are the next steps from here?"
+    return [Candidate(tidy(text, question=sentence.text.rstrip().endswith("?")), change), Candidate(asked, change)]
 
 
 def _hedge_words(cue: Span, phrases: list[str]) -> list[int]:
