@@ -38,7 +38,7 @@ def checklist(sentences: tuple[Sentence, ...], doc: Doc) -> tuple[ChecklistItem,
         if making is not None:
             items.append(ChecklistItem(item, True, sentence=making.text))
             continue
-        # A line to add goes after any greeting, so it carries none of its own.
-        details = details or replace(extract_details(doc[:]), greeting="")
+        # A line to add goes after the greeting and the name, so it carries neither.
+        details = details or replace(extract_details(doc[:]), greeting="", name=None)
         items.append(ChecklistItem(item, False, suggestion=suggestion(item, details)))
     return tuple(items)
