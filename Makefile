@@ -11,6 +11,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check closer_tone tests tools bench
+	$(BIN)/mypy closer_tone
 	$(BIN)/python -m pytest
 
 train: $(VENV)/.installed

@@ -132,7 +132,8 @@ class Analyzer:
         for index, analysis in enumerate(analyses):
             flagged = [s for s in analysis.sentences if s.label != "assertive"]
             if flagged and all(s.rewrites for s in flagged):
-                text, changes, cursor = "", [], 0
+                text, cursor = "", 0
+                changes: list[str] = []
                 for sentence in flagged:
                     best = sentence.rewrites[0]
                     text += analysis.text[cursor : sentence.start] + best.text

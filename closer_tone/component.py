@@ -15,7 +15,6 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
-from spacy.util import ensure_path
 
 from closer_tone.cues import CompiledRules, CueRule, load_lexicon_file, rules_from_lexicon, select_rules, shipped_rules
 
@@ -69,7 +68,7 @@ class CueDetector:
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> None:
-        path = ensure_path(path)
+        path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         families: dict[str, list[dict[str, object]]] = {}
         for rule in self.rules:
@@ -79,7 +78,7 @@ class CueDetector:
         (path / "cfg.json").write_text(json.dumps({"spans_key": self.spans_key}), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Sequence[str] = ()) -> CueDetector:
-        path = ensure_path(path)
+        path = Path(path)
         self.spans_key = json.loads((path / "cfg.json").read_text(encoding="utf-8"))["spans_key"]
         payload = json.loads((path / "lexicons.json").read_text(encoding="utf-8"))
         rules = [rule for family in payload for rule in rules_from_lexicon(family, str(path))]
