@@ -182,17 +182,9 @@ def test_disabling_rules_hides_cues_but_keeps_the_verdict(analyzer: Analyzer) ->
 
 
 def test_a_user_lexicon_adds_cues_with_its_own_message(analyzer: Analyzer, tmp_path) -> None:
-    import json
+    from tests.helpers import user_lexicon
 
-    lexicon = tmp_path / "mine.json"
-    rule = {
-        "id": "mine.circle_back",
-        "tone": "passive",
-        "message": "Say when you will follow up instead.",
-        "patterns": [[{"LOWER": "circle"}, {"LOWER": "back"}]],
-        "examples": {"flag": ["I'll circle back."], "pass": ["I'll follow up Friday."]},
-    }
-    lexicon.write_text(json.dumps({"family": "mine", "rules": [rule]}), encoding="utf-8")
+    lexicon = user_lexicon(tmp_path)
     text = "Happy to circle back next week."
     mine = Analyzer(lexicons=[str(lexicon)]).analyze(text)
     assert [(c.text, c.message) for c in mine.cues if c.rule == "mine.circle_back"] == [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from closer_tone.errors import LexiconError
+from tests.helpers import user_lexicon
 
 TEXT = "Sorry, I guess I'll just wait to hear back."
 
@@ -41,20 +41,6 @@ def test_disable_takes_rule_id_prefixes(base: Language) -> None:
     doc = with_component(base, disable=["hedge.just"])(TEXT)
     labels = {span.label_ for span in doc.spans["closer_tone"]}
     assert "hedge.just" not in labels and "hedge.i_guess" in labels
-
-
-def user_lexicon(tmp_path: Path, **rule: object) -> Path:
-    path = tmp_path / "mine.json"
-    entry = {
-        "id": "mine.circle_back",
-        "tone": "passive",
-        "message": "Say when you will follow up instead.",
-        "patterns": [[{"LOWER": "circle"}, {"LOWER": "back"}]],
-        "examples": {"flag": ["I'll circle back."], "pass": ["I'll follow up Friday."]},
-    }
-    entry.update(rule)
-    path.write_text(json.dumps({"family": "mine", "rules": [entry]}), encoding="utf-8")
-    return path
 
 
 def test_a_user_lexicon_adds_rules(base: Language, tmp_path: Path) -> None:
