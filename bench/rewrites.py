@@ -32,18 +32,19 @@ def main() -> None:
     with_content = [(item, a) for item, a in rewritten if item["must_keep"]]
     kept = sum(all(word in a.rewrites[0].text for word in item["must_keep"]) for item, a in with_content)
 
-    print(f"rewrite set: {len(items)} sentences; the model flags {len(flagged)} ({_pct(len(flagged), len(items))})")
-    print(f"coverage (flagged with a rewrite)           {len(rewritten)}/{len(flagged)}  {_pct(len(rewritten), len(flagged))}")
-    print(f"first rewrite judged assertive (P >= {REWRITE_BAR})   {assertive}/{len(firsts)}  {_pct(assertive, len(firsts))}")
-    print(f"first rewrite keeps every must_keep word    {kept}/{len(with_content)}  {_pct(kept, len(with_content))}")
+    _line("sentences the model flags", len(flagged), len(items))
+    _line("coverage (flagged with a rewrite)", len(rewritten), len(flagged))
+    _line(f"first rewrite judged assertive (P >= {REWRITE_BAR})", assertive, len(firsts))
+    _line("first rewrite keeps every must_keep word", kept, len(with_content))
     print()
     for item, analysis in random.Random(7).sample(rewritten, min(30, len(rewritten))):
         print(f"- [{item['label']}, {item['intent']}] {item['text']}")
         print(f"  -> {analysis.rewrites[0].text}   ({'; '.join(analysis.rewrites[0].changes)})")
 
 
-def _pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "-"
+def _line(measure: str, part: int, whole: int) -> None:
+    share = f"{100 * part / whole:.1f}%" if whole else "-"
+    print(f"{measure:<46} {part:>4}/{whole:<4} {share}")
 
 
 if __name__ == "__main__":
