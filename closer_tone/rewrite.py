@@ -352,20 +352,26 @@ def _role(sentence: Span) -> str | None:
 
 
 def _date(sentence: Span) -> str | None:
-    """The first day or date named, as written ('Friday', 'the 14th', 'June 3', 'end of the week')."""
+    """The first day, date or deadline named, as written: 'Friday', 'the 14th', '9am Monday', 'end of day'."""
     doc = sentence.doc
     for token in sentence:
-        if token.lower_ in _DATE_WORDS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)", token.lower_):
-            start, end = token.i, token.i + 1
-            while start - 1 >= sentence.start and doc[start - 1].lower_ in {"the", "this", "next", "end", "of"}:
-                start -= 1
-            if start - 1 >= sentence.start and re.fullmatch(r"\d{1,2}(:\d\d)?(am|pm)", doc[start - 1].lower_):
-                start -= 1
-            if end < sentence.end and doc[end].like_num:
-                end += 1
-            elif end + 2 <= sentence.end and doc[end].text == "," and doc[end + 1].lower_ in _DATE_WORDS:
-                end += 2 + (end + 2 < sentence.end and doc[end + 2].like_num)
-            return doc[start:end].text
+        end_of_day = token.lower_ == "day" and doc[max(sentence.start, token.i - 2) : token.i].text.lower() == "end of"
+        if not (end_of_day or token.lower_ in _DATE_WORDS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)", token.lower_)):
+            continue
+        start, end = token.i, token.i + 1
+        while start - 1 >= sentence.start and doc[start - 1].lower_ in {"the", "this", "next", "end", "of"}:
+            start -= 1
+        if start - 2 >= sentence.start and doc[start - 1].lower_ in {"am", "pm"} and doc[start - 2].like_num:
+            start -= 2  # spaCy splits "9am Monday" into "9", "am", "Monday"
+        elif start - 1 >= sentence.start and re.fullmatch(r"\d{1,2}(:\d\d)?(am|pm)", doc[start - 1].lower_):
+            start -= 1
+        if end < sentence.end and doc[end].like_num:
+            end += 1
+        elif end + 1 < sentence.end and doc[end].lower_ == "at" and doc[end + 1].like_num:
+            end += 2
+        elif end + 2 <= sentence.end and doc[end].text == "," and doc[end + 1].lower_ in _DATE_WORDS:
+            end += 2 + (end + 2 < sentence.end and doc[end + 2].like_num)
+        return doc[start:end].text
     return None
 
 
@@ -375,7 +381,7 @@ def suggestion(intent: str, details: Details) -> str:
 
 
 def _is_time(date: str) -> bool:
-    return date.lower() in {"noon", "eod", "midnight"} or bool(re.search(r"\d(am|pm)$", date.lower()))
+    return date.lower() in {"noon", "eod", "midnight", "end of day"} or bool(re.search(r"\d\s?(am|pm)$", date.lower()))
 
 
 def _phrasings(intent: str, details: Details) -> list[Candidate]:
