@@ -51,6 +51,7 @@ class Details:
     role: str | None = None
     date: str | None = None
     amount: str | None = None
+    topic: str | None = None
 
 
 @cache
@@ -250,6 +251,8 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
         ordered.append("constraint")
     if details.amount:
         ordered.append("pay")
+    if details.topic and {c.label_.split(".", 1)[0] for c in cues} & {"reassurance", "apology", "self_deprecation"}:
+        ordered.append("clarify")
     for cue in cues:
         intent = data["intent_by_family"].get(cue.label_.split(".", 1)[0])
         if intent and intent not in ordered:
@@ -276,6 +279,7 @@ def extract_details(sentence: Span) -> Details:
         role=_role(sentence),
         date=_date(sentence),
         amount=amount.group(0) if amount else None,
+        topic=_topic(sentence),
     )
 
 
@@ -351,6 +355,19 @@ def _role(sentence: Span) -> str | None:
     return None
 
 
+def _topic(sentence: Span) -> str | None:
+    """What an answer or explanation was about: the noun phrase after 'about', 'on' or 'explained'."""
+    for chunk in sentence.noun_chunks:
+        head = chunk.root.head
+        if chunk.root.dep_ in {"pobj", "dobj"} and head.lemma_.lower() in {"about", "on", "explain", "explanation"}:
+            if chunk.root.pos_ != "PRON" and chunk.root.lemma_.lower() not in _ROLE_NOUNS:
+                words = chunk.text.split(" ", 1)
+                if chunk[0].lower_ in {"my", "your", "our"} and len(words) > 1:
+                    return f"the {words[1]}"
+                return chunk.text if chunk[0].lower_ in {"the", "a", "an"} else f"the {chunk.text}"
+    return None
+
+
 def _date(sentence: Span) -> str | None:
     """The first day, date or deadline named, as written: 'Friday', 'the 14th', '9am Monday', 'end of day'."""
     doc = sentence.doc
@@ -394,6 +411,7 @@ def _phrasings(intent: str, details: Details) -> list[Candidate]:
         "by": f" by {details.date}" if details.date else "",
         "on": (f" at {details.date}" if _is_time(details.date) else f" on {details.date}") if details.date else "",
         "amount": details.amount or "",
+        "topic": details.topic or "",
     }
     found = []
     for phrasing in _data()["phrasings"].get(intent, []):

@@ -143,3 +143,8 @@ def test_the_rewrite_set_is_well_formed() -> None:
     for item in items:
         assert all(word in item["text"] for word in item["must_keep"]), item["id"]
         assert item["note"] and item["source"] == "handwritten"
+
+
+def test_an_apology_for_an_answer_becomes_an_offer_to_say_more(nlp: Language) -> None:
+    found = rewrites_of(nlp, "Sorry if my answers about the Q3 migration were kind of all over the place.")
+    assert any("the Q3 migration" in text and "sorry" not in text.lower() for text in found)
