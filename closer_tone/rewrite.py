@@ -134,7 +134,7 @@ def _as_question(sentence: Span) -> Candidate | None:
     """'Send me the schedule tonight, I'm busy.' -> 'Could you send me the schedule tonight?'
 
     An order to the interviewer becomes a request: the command's own clause, asked with 'could you', without
-    'please' or 'just', and without a clause after it that has its own subject.
+    its urgency ('please', 'right now', 'hurry up and') and without a clause after it that has its own subject.
     """
     doc = sentence.doc
     leading = [t for t in sentence if not t.is_punct and t.lower_ not in SOFTENERS]
@@ -146,8 +146,10 @@ def _as_question(sentence: Span) -> Candidate | None:
         if token.text in {",", ";", "-", "—"} and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[token.i : end]):
             end = token.i
             break
-    words = [t for t in doc[root.i : end] if t.lower_ not in {"please", "just"} and not t.is_punct or t.text == ","]
-    if len(words) < 2:
+    clause = doc[root.i : end]
+    urgent = set(_hedge_words(clause, _data()["urgency_phrases"]))
+    words = [t for t in clause if t.i not in urgent and (not t.is_punct or t.text == ",")]
+    if len(words) < 2 or words[0].tag_ != "VB":
         return None
     body = "".join(t.text_with_ws for t in words).strip().rstrip(",")
     return Candidate(
