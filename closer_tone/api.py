@@ -134,8 +134,10 @@ class Analyzer:
             if flagged and all(s.rewrites for s in flagged):
                 text, cursor = "", 0
                 changes: list[str] = []
+                used: set[str] = set()
                 for sentence in flagged:
-                    best = sentence.rewrites[0]
+                    best = next((r for r in sentence.rewrites if r.text not in used), sentence.rewrites[0])
+                    used.add(best.text)
                     text += analysis.text[cursor : sentence.start] + best.text
                     changes += best.changes
                     cursor = sentence.end

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.results import ChecklistItem, Sentence
 from closer_tone.rewrite import Details, extract_details, suggestion
 
@@ -25,13 +26,14 @@ MOVES = {
 def checklist(sentences: tuple[Sentence, ...], doc: Doc) -> tuple[ChecklistItem, ...]:
     details: Details | None = None
     items = []
-    for item, (rules, labels) in MOVES.items():
+    found = doc.spans[DEFAULT_SPANS_KEY]  # every cue, including any the user chose not to see
+    rules_in = [{c.label_ for c in found if c.start_char >= s.start and c.end_char <= s.end} for s in sentences]
+    for item, (wanted, labels) in MOVES.items():
         making = next(
             (
                 sentence
-                for sentence in sentences
-                if sentence.label in labels
-                and any(cue.rule in rules or cue.rule.split(".", 1)[0] in rules for cue in sentence.cues)
+                for sentence, rules in zip(sentences, rules_in, strict=True)
+                if sentence.label in labels and any(r in wanted or r.split(".", 1)[0] in wanted for r in rules)
             ),
             None,
         )

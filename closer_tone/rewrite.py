@@ -28,7 +28,10 @@ _DATE_WORDS = {
     "december", "eod", "noon",
 }  # fmt: skip
 _ROLE_NOUNS = {"role", "position", "job", "opening", "post", "spot", "opportunity", "vacancy"}
-_GREETING = re.compile(r"^\s*((?:hi|hello|hey|dear|good morning|good afternoon)\b[^,.!?]{0,40}[,!]\s*)", re.I)
+_GREETING = re.compile(
+    r"^\s*((?i:hi|hello|hey|dear|good morning|good afternoon)(?:\s+(?:[A-Z][\w'-]*\.?|(?i:team|all)))?"
+    r"(?:\s+[A-Z][\w'-]*){0,2}\s*[,!]\s*)"
+)
 _UNIT = r"(?:\s?[kK]\b|\s?/\s?(?:hr|hour|h|year|yr)\b|\s(?:an|per|a)\s(?:hour|year|month)\b)"
 _AMOUNT = re.compile(rf"[$£€]\s?\d[\d,.]*{_UNIT}?|\d[\d,.]*{_UNIT}")
 _TITLES = {"mr", "ms", "mrs", "miss", "dr", "prof", "mr.", "ms.", "mrs.", "dr."}
@@ -65,11 +68,11 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     for edited in (_edit(sentence, cues), _as_question(sentence), *_pruned(sentence, cues)):
         if edited:
             found.append(edited)
-    details = extract_details(sentence)
+    details = extract_details(sentence, cues)
     wanted = intents(sentence, cues, details)
     if "thanks" in wanted and wanted[0] != "thanks":
         thanks = _phrasings("thanks", details)[0]
-        rest = _phrasings(wanted[0], replace(details, greeting=""))
+        rest = _phrasings(wanted[0], replace(details, greeting="", name=None))
         found += [Candidate(f"{thanks.text} {other.text}", thanks.changes + other.changes) for other in rest[:1]]
     for intent in wanted:
         found += _phrasings(intent, details)
@@ -110,11 +113,15 @@ def _edit(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
         contiguous = gone == list(range(gone[0], gone[-1] + 1))
         words = cue.doc[gone[0] : gone[-1] + 1].text if contiguous else " ".join(cue.doc[i].text for i in gone)
         changes.append(f"removed {data['span_names'].get(family, family)} '{words}'")
+    marks = [t for t in sentence if not t.is_space]
+    if marks and marks[-1].text == "?" and len(marks) > 1 and marks[-2].i in drop:
+        drop.add(marks[-1].i)  # the question was the part cut ("..., is that ok?")
+    shouting = any(cue.label_.startswith("shouting.") for cue in cues)
     kept = []
     for token in sentence:
         if token.i in drop or _repeated_mark(token):
             continue
-        if _shouted(token):
+        if _shouted(token) and shouting:
             kept.append(token.text.lower() + token.whitespace_)
             if "lowered capitals" not in changes:
                 changes.append("lowered capitals")
@@ -124,14 +131,14 @@ def _edit(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
         changes.append("calmed the punctuation")
     if not changes:
         return None
-    text = tidy("".join(kept), question=any(token.text == "?" for token in sentence))
+    text = tidy("".join(kept))
     if len(re.findall(r"[^\W\d_]+", text)) < 3:
         return None
     return Candidate(text, tuple(changes))
 
 
 def _as_question(sentence: Span) -> Candidate | None:
-    """'Send me the schedule tonight, I'm busy.' -> 'Could you send me the schedule tonight?'
+    """'Send me the schedule tonight, I'm busy.' -> 'Could you send me the schedule?'
 
     An order to the interviewer becomes a request: the command's own clause, asked with 'could you', without
     its urgency ('please', 'right now', 'hurry up and') and without a clause after it that has its own subject.
@@ -169,7 +176,8 @@ def _pruned(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
         return []
     clauses, start = [], sentence.start
     for token in sentence:
-        if token.text in {",", ";", ":", "—"} or (token.lower_ in {"or", "so", "because"} and token.i > sentence.start):
+        starts_clause = token.i + 1 < sentence.end and token.doc[token.i + 1].dep_ in {"nsubj", "nsubjpass", "expl"}
+        if token.text in {",", ";", ":", "—"} or (token.lower_ in {"or", "so", "because"} and starts_clause):
             clauses.append((start, token.i))
             start = token.i + 1
     clauses.append((start, sentence.end))
@@ -185,7 +193,8 @@ def _pruned(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
         return []
     change = ("dropped the part that pushed or undercut",)
     asked = tidy(text, question=False).rstrip(".") + ". What are the next steps from here?"
-    return [Candidate(tidy(text, question=sentence.text.rstrip().endswith("?")), change), Candidate(asked, change)]
+    asks = kept[-1] == clauses[-1] and sentence.text.rstrip().endswith("?")  # the question clause survived
+    return [Candidate(tidy(text, question=asks), change), Candidate(asked, change)]
 
 
 def _hedge_words(cue: Span, phrases: list[str]) -> list[int]:
@@ -231,6 +240,7 @@ def tidy(text: str, question: bool = False) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
     text = re.sub(r"^[,;:\s]+|[,;:\s]+$", "", text)
+    text = re.sub(r"^(?:but|and|so|or)\b[,\s]*", "", text, flags=re.I)
     text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
     text = re.sub(r"([,;:])(\s*[,;:])+", r"\1", text)
     text = re.sub(r"\bi\b", "I", text)
@@ -268,38 +278,58 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     return [*ordered[:3], "next_step"]
 
 
-def extract_details(sentence: Span) -> Details:
+def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
     greeting = _GREETING.match(sentence.text)
-    amount = _AMOUNT.search(sentence.text)
-    company = _company(sentence)
-    rival = company or "" if _mentions_other_offer(sentence) else None
+    rival = _rival(sentence, cues)
     return Details(
         greeting=greeting.group(1) if greeting else "",
         name=None if greeting else _vocative(sentence),
-        company=None if rival is not None else company,
+        company=_company(sentence),
         rival=rival,
         role=_role(sentence),
         date=_date(sentence),
-        amount=amount.group(0) if amount else None,
+        amount=_amount(sentence),
         topic=_topic(sentence),
     )
 
 
-def _mentions_other_offer(sentence: Span) -> bool:
-    """'another offer', 'an offer from Acme', 'the Acme offer', 'I have an offer': not the offer being asked for."""
+def _rival(sentence: Span, cues: Sequence[Span]) -> str | None:
+    """The company of another offer the candidate holds ('' if unnamed), or None when there is none.
+
+    Only 'another/other/competing offer', the other-offer cue, or a named offer beside an ultimatum or a
+    deadline count: 'I'd love to get an offer' or 'thanks for the offer' is the offer being asked for.
+    """
+    families = {cue.label_.split(".", 1)[0] for cue in cues}
+    labels = {cue.label_ for cue in cues}
     for token in sentence:
         if token.lemma_.lower() != "offer" or token.pos_ != "NOUN":
             continue
+        doc = sentence.doc
+        named = [child for child in token.children if child.pos_ == "PROPN"]
+        after = token.i + 1  # "offer from Accenture", however the parser attached "from"
+        if not named and after + 1 < sentence.end and doc[after].lower_ == "from":
+            end = after + 1
+            while end < sentence.end and doc[end].pos_ == "PROPN":
+                end += 1
+            named = list(doc[after + 1 : end])
+        company = " ".join(t.text for t in named)
         modifiers = {child.lower_ for child in token.children}
-        if modifiers & {"another", "other", "competing", "second", "better", "rival"}:
-            return True
-        if any(child.pos_ == "PROPN" for child in token.children) or any(
-            child.lower_ == "from" for child in token.children
-        ):
-            return True
-        if token.head.lemma_.lower() in {"have", "get", "receive"} and token.dep_ == "dobj":
-            return True
-    return False
+        pressing = bool(families & {"ultimatum", "deadline", "demand", "pressure"})
+        if modifiers & {"another", "other", "competing", "second", "rival"} or "constraint.other_offer" in labels:
+            return company
+        if company and pressing:
+            return company
+    return None
+
+
+def _amount(sentence: Span) -> str | None:
+    """The first sum named that is not a cut the candidate offers ('20k less', 'a cut of $5k')."""
+    for match in _AMOUNT.finditer(sentence.text):
+        before = sentence.text[max(0, match.start() - 12) : match.start()].lower()
+        after = sentence.text[match.end() : match.end() + 6].lower()
+        if not re.search(r"\b(cut|drop)\b", before) and not after.strip().startswith(("less", "lower", "cut")):
+            return match.group(0)
+    return None
 
 
 def _vocative(sentence: Span) -> str | None:
@@ -324,16 +354,10 @@ def _vocative(sentence: Span) -> str | None:
 
 
 def _company(sentence: Span) -> str | None:
-    """A name after 'at', 'from', 'with' or 'join', or before 'offer' ('the Acme offer')."""
+    """The employer, named after 'at', 'join' or 'joining', or as '<Name>'s' ('Northwind's backend team')."""
     doc = sentence.doc
     for token in sentence:
-        if token.lemma_.lower() == "offer" and token.i - 1 >= sentence.start and doc[token.i - 1].pos_ == "PROPN":
-            start = token.i - 1
-            while start - 1 >= sentence.start and doc[start - 1].pos_ == "PROPN":
-                start -= 1
-            return doc[start : token.i].text
-    for token in sentence:
-        if token.lower_ in {"at", "from", "with", "join", "joining", "to", "for"} and token.i + 1 < sentence.end:
+        if token.lower_ in {"at", "join", "joining"} and token.i + 1 < sentence.end:
             end = token.i + 1
             while end < sentence.end and (doc[end].pos_ == "PROPN" or (doc[end].text == "&" and end > token.i + 1)):
                 end += 1
@@ -351,17 +375,21 @@ def _role(sentence: Span) -> str | None:
     for chunk in sentence.noun_chunks:
         if chunk.root.lemma_.lower() in _ROLE_NOUNS:
             words = [t for t in chunk if t.pos_ not in {"PRON", "DET"}]
+            if chunk[0].lower_ in {"my", "our"} or any(t.lower_ in {"current", "old", "last"} for t in chunk):
+                continue
             if len(words) > 1:
                 first = chunk[0].lower_
-                return chunk.text if first in {"the", "a", "an", "this"} else "the " + " ".join(t.text for t in words)
+                if first in {"the", "a", "an", "this"}:
+                    return first + chunk.text[len(first) :]
+                return "the " + " ".join(t.text for t in words)
     return None
 
 
 def _topic(sentence: Span) -> str | None:
-    """What an answer or explanation was about: the noun phrase after 'about', 'on' or 'explained'."""
+    """What an answer or explanation was about: the noun phrase after 'about' or 'explained'."""
     for chunk in sentence.noun_chunks:
         head = chunk.root.head
-        if chunk.root.dep_ in {"pobj", "dobj"} and head.lemma_.lower() in {"about", "on", "explain", "explanation"}:
+        if chunk.root.dep_ in {"pobj", "dobj"} and head.lemma_.lower() in {"about", "explain", "explanation"}:
             if chunk.root.pos_ != "PRON" and chunk.root.lemma_.lower() not in _ROLE_NOUNS:
                 words = chunk.text.split(" ", 1)
                 if chunk[0].lower_ in {"my", "your", "our"} and len(words) > 1:
@@ -390,13 +418,22 @@ def _date(sentence: Span) -> str | None:
             end += 2
         elif end + 2 <= sentence.end and doc[end].text == "," and doc[end + 1].lower_ in _DATE_WORDS:
             end += 2 + (end + 2 < sentence.end and doc[end + 2].like_num)
-        return doc[start:end].text
+        text = doc[start:end].text
+        return text.title() if text.isupper() and len(text) > 3 else text
     return None
 
 
 def suggestion(intent: str, details: Details) -> str:
     """The first phrasing for an intent, in the line's own context: a line to add to a close that lacks it."""
     return _phrasings(intent, details)[0].text
+
+
+def _on(date: str | None) -> str:
+    if not date:
+        return ""
+    if date.lower() in {"today", "tonight", "tomorrow"}:
+        return f" {date}"
+    return f" at {date}" if _is_time(date) else f" on {date}"
 
 
 def _is_time(date: str) -> bool:
@@ -411,7 +448,7 @@ def _phrasings(intent: str, details: Details) -> list[Candidate]:
         "at": f" at {details.company}" if details.company else "",
         "from": f" from {details.rival}" if details.rival else "",
         "by": f" by {details.date}" if details.date else "",
-        "on": (f" at {details.date}" if _is_time(details.date) else f" on {details.date}") if details.date else "",
+        "on": _on(details.date),
         "amount": details.amount or "",
         "topic": details.topic or "",
     }
@@ -430,10 +467,8 @@ def _phrasings(intent: str, details: Details) -> list[Candidate]:
 
 
 def tidy_statement(text: str) -> str:
-    """A rewritten statement with single spaces and a space after each sentence's closing mark."""
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r"([.!?])(?=[A-Z])", r"\1 ", text)
-    return text.strip()
+    """A rewritten statement with single spaces; the spacing between sentences is the candidate's own."""
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def key_content(sentence: Span) -> list[str]:

@@ -148,3 +148,24 @@ def test_the_rewrite_set_is_well_formed() -> None:
 def test_an_apology_for_an_answer_becomes_an_offer_to_say_more(nlp: Language) -> None:
     found = rewrites_of(nlp, "Sorry if my answers about the Q3 migration were kind of all over the place.")
     assert any("the Q3 migration" in text and "sorry" not in text.lower() for text in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I just wanted to say I'd really love to get an offer, no pressure!",
+        "Thank you so much for the offer from Brightline, I guess I'll just accept whatever works for you.",
+    ],
+)
+def test_the_offer_being_asked_for_is_not_turned_into_a_rival_one(nlp: Language, text: str) -> None:
+    assert not [t for t in rewrites_of(nlp, text) if "another offer" in t]
+
+
+def test_a_name_after_with_or_to_is_not_taken_for_the_employer(nlp: Language) -> None:
+    for text in rewrites_of(nlp, "I've worked with Python for years, sorry, I talked to Sarah about it too."):
+        assert "at Python" not in text and "at Sarah" not in text
+
+
+def test_a_cut_the_candidate_offers_is_not_the_sum_they_ask_for(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I'd take 20k less, $60k is fine.")
+    assert not [t for t in found if "20k" in t]
