@@ -16,9 +16,9 @@ from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shi
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
-from closer_tone.rewrite import candidates, content_kept, key_content, tidy_statement
+from closer_tone.rewrite import candidates, tidy_statement
 from closer_tone.screen import reason_not_judgeable
-from closer_tone.tone import most_severe, statement_scores
+from closer_tone.tone import most_severe, statement_scores, top_label
 
 REWRITE_BAR = 0.7
 """A rewrite is shown only if the model judges it assertive with at least this probability."""
@@ -63,13 +63,11 @@ class Analyzer:
         reasons = [reason_not_judgeable(text) for text in texts]
         judgeable = [text for text, reason in zip(texts, reasons, strict=True) if reason is None]
         with self._lock:
-            docs = list(parse(self.nlp, judgeable))
-            sentences = [judged_sentences(doc) for doc in docs]
-            scores = iter(self.model.score([sentence_input(span) for spans in sentences for span in spans]))
+            docs, sentences, scores = self._scored(judgeable)
             user_cues = [self._user_matcher.find(doc) if self._user_matcher else [] for doc in docs]
             judged = [
-                self._statement(text, doc, [(span, next(scores)) for span in spans], extra)
-                for text, doc, spans, extra in zip(judgeable, docs, sentences, user_cues, strict=True)
+                self._statement(text, doc, list(zip(spans, rows, strict=True)), extra)
+                for text, doc, spans, rows, extra in zip(judgeable, docs, sentences, scores, user_cues, strict=True)
             ]
             judged = self._with_rewrites(judged, docs, sentences)
         results, done = [], iter(judged)
@@ -77,17 +75,19 @@ class Analyzer:
             results.append(Analysis(text=text, label=None, reason=reason) if reason is not None else next(done))
         return results
 
+    def _scored(self, texts: list[str]) -> tuple[list[Doc], list[list[Span]], list[list[dict[str, float]]]]:
+        """Parse texts and score every judged sentence in one model call; scores come back grouped per text."""
+        docs = list(parse(self.nlp, texts))
+        sentences = [judged_sentences(doc) for doc in docs]
+        flat = iter(self.model.score([sentence_input(span) for spans in sentences for span in spans]))
+        return docs, sentences, [[next(flat) for _ in spans] for spans in sentences]
+
     def _verified(self, texts: list[str]) -> list[bool]:
         """Which candidate texts the model itself judges assertive, with P(assertive) >= the bar."""
-        docs = list(parse(self.nlp, texts))
-        spans = [judged_sentences(doc) for doc in docs]
-        scores = iter(self.model.score([sentence_input(span) for group in spans for span in group]))
         verdicts = []
-        for group in spans:
-            sentence_scores = [next(scores) for _ in group]
-            labels = [max(row, key=row.__getitem__) for row in sentence_scores]
-            assertive = statement_scores(sentence_scores)["assertive"] if group else 0.0
-            verdicts.append(bool(group) and most_severe(labels) == "assertive" and assertive >= REWRITE_BAR)
+        for rows in self._scored(texts)[2]:
+            assertive = bool(rows) and most_severe(map(top_label, rows)) == "assertive"
+            verdicts.append(assertive and statement_scores(rows)["assertive"] >= REWRITE_BAR)
         return verdicts
 
     def _with_rewrites(self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]]) -> list[Analysis]:
@@ -99,14 +99,13 @@ class Analyzer:
             cues = doc.spans[DEFAULT_SPANS_KEY]
             for sentence, span in zip(analysis.sentences, group, strict=True):
                 if sentence.label != "assertive":
-                    content = key_content(span)
-                    proposals += [(sentence, c, content) for c in candidates(span, cues_within(span, cues))]
-        verdicts = self._verified([candidate.text for _, candidate, _ in proposals])
+                    proposals += [(sentence, c) for c in candidates(span, cues_within(span, cues))]
+        verdicts = self._verified([candidate.text for _, candidate in proposals])
         ranked: dict[int, list[tuple[int, int, Rewrite]]] = {}
-        for order, ((sentence, candidate, content), ok) in enumerate(zip(proposals, verdicts, strict=True)):
+        for order, ((sentence, candidate), ok) in enumerate(zip(proposals, verdicts, strict=True)):
             if ok:
-                kept = content_kept(candidate.text, content)
-                ranked.setdefault(id(sentence), []).append((-kept, order, Rewrite(candidate.text, candidate.changes)))
+                rewrite = Rewrite(candidate.text, candidate.changes)
+                ranked.setdefault(id(sentence), []).append((-candidate.kept, order, rewrite))
         # Among the rewrites the model passes, the ones keeping most of the line's names, dates and numbers first.
         passed = {key: [rewrite for *_, rewrite in sorted(options)[:MAX_REWRITES]] for key, options in ranked.items()}
         updated = []
@@ -167,7 +166,7 @@ class Analyzer:
                 self._cue(text, cue, group.attrs["rules"].get(cue.label_))
                 for cue in sorted(cues_within(span, found) + cues_within(span, user_cues), key=_position)
             )
-            label = max(scores, key=scores.__getitem__)
+            label = top_label(scores)
             sentences.append(
                 Sentence(text[span.start_char : span.end_char], span.start_char, span.end_char, label, scores, cues)
             )

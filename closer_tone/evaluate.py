@@ -20,7 +20,7 @@ from closer_tone.corpus import Statement
 from closer_tone.estimators import raw_text_baseline
 from closer_tone.model import sentence_examples
 from closer_tone.parse import labelled_sentence_inputs
-from closer_tone.tone import LABELS, most_severe, statement_scores
+from closer_tone.tone import LABELS, most_severe, statement_scores, top_label
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,7 @@ class Report:
 def expected_calibration_error(gold: Sequence[str], scores: Sequence[dict[str, float]], bins: int = 10) -> float:
     """Top-label ECE: the gap between confidence and accuracy, averaged over equal-width confidence bins."""
     confidence = np.array([max(row.values()) for row in scores])
-    correct = np.array(
-        [max(row, key=row.__getitem__) == label for row, label in zip(scores, gold, strict=True)], dtype=float
-    )
+    correct = np.array([top_label(row) == label for row, label in zip(scores, gold, strict=True)], dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     error = 0.0
     for low, high in zip(edges[:-1], edges[1:], strict=True):
@@ -82,10 +80,10 @@ def evaluate(corpus: Sequence[Statement], held_out: Sequence[Statement], analyze
     gold_statements = [s.label for s in held_out]
 
     sentence_scores = analyzer.model.score(labelled_sentence_inputs(analyzer.nlp, held_out))
-    reports = [report("model", "sentence", gold, [_top(row) for row in sentence_scores], sentence_scores)]
+    reports = [report("model", "sentence", gold, [top_label(row) for row in sentence_scores], sentence_scores)]
     per_statement = _regroup(held_out, sentence_scores)
     combined = [statement_scores(rows) for rows in per_statement]
-    predicted = [most_severe(_top(row) for row in rows) for rows in per_statement]
+    predicted = [most_severe(top_label(row) for row in rows) for rows in per_statement]
     reports.append(report("model", "statement", gold_statements, predicted, combined))
     analyses = list(analyzer.pipe([s.text for s in held_out]))
     reports.append(
@@ -126,10 +124,6 @@ def _regroup(held_out: Sequence[Statement], flat: Sequence[Any]) -> list[list[An
         groups.append(list(flat[position : position + len(statement.sentences)]))
         position += len(statement.sentences)
     return groups
-
-
-def _top(scores: dict[str, float]) -> str:
-    return max(scores, key=scores.__getitem__)
 
 
 def format_reports(reports: Sequence[Report]) -> str:

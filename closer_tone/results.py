@@ -6,7 +6,17 @@ Offsets are characters in the caller's own text, so a result can be kept, compar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    """`asdict()` output made JSON-ready: tuples become lists, all the way down."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -20,8 +30,8 @@ class Cue:
     tone: str
     message: str
 
-    def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,8 @@ class Rewrite:
     text: str
     changes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
-        return {"text": self.text, "changes": list(self.changes)}
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -44,17 +54,8 @@ class Sentence:
     rewrites: tuple[Rewrite, ...] = ()
     rewrite_note: str | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "label": self.label,
-            "scores": dict(self.scores),
-            "cues": [cue.to_dict() for cue in self.cues],
-            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
-            "rewrite_note": self.rewrite_note,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class ChecklistItem:
     sentence: str | None = None
     suggestion: str | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,5 @@ class Analysis:
     def confidence(self) -> float | None:
         return None if self.label is None else self.scores[self.label]
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "label": self.label,
-            "reason": self.reason,
-            "scores": dict(self.scores),
-            "sentences": [sentence.to_dict() for sentence in self.sentences],
-            "cues": [cue.to_dict() for cue in self.cues],
-            "rewrites": [rewrite.to_dict() for rewrite in self.rewrites],
-            "rewrite_note": self.rewrite_note,
-            "checklist": [item.to_dict() for item in self.checklist],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        return {**_plain(asdict(self)), "cues": _plain(list(map(asdict, self.cues)))}

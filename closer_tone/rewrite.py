@@ -41,6 +41,7 @@ _TITLES = {"mr", "ms", "mrs", "miss", "dr", "prof", "mr.", "ms.", "mrs.", "dr."}
 class Candidate:
     text: str
     changes: tuple[str, ...]
+    kept: int = 0  # how many of the line's names, numbers, dates, role and company it keeps
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,11 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
         found += [Candidate(f"{thanks.text} {other.text}", thanks.changes + other.changes) for other in rest[:1]]
     for intent in wanted:
         found += _phrasings(intent, details)
+    content = _key_content(sentence, details)
     unique: dict[str, Candidate] = {}
     for candidate in found:
-        unique.setdefault(_key(candidate.text), candidate)
+        kept = sum(item in candidate.text for item in content)
+        unique.setdefault(_key(candidate.text), replace(candidate, kept=kept))
     return [c for key, c in unique.items() if key != _key(sentence.text)]
 
 
@@ -471,13 +474,8 @@ def tidy_statement(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def key_content(sentence: Span) -> list[str]:
+def _key_content(sentence: Span, details: Details) -> list[str]:
     """The specifics a rewrite should keep: names, numbers, days and dates, the role, the company."""
-    details = extract_details(sentence)
     found = [t.text for t in sentence if t.pos_ == "PROPN" or any(c.isdigit() for c in t.text)]
     found += [value for value in (details.name, details.company, details.role, details.date, details.amount) if value]
     return list(dict.fromkeys(found))
-
-
-def content_kept(candidate: str, content: Sequence[str]) -> int:
-    return sum(item in candidate for item in content)

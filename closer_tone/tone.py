@@ -23,6 +23,11 @@ def most_severe(labels: Iterable[str]) -> str:
     return LABELS[max(ranked)]
 
 
+def top_label(scores: dict[str, float]) -> str:
+    """The label with the highest probability."""
+    return max(scores, key=scores.__getitem__)
+
+
 def statement_scores(sentences: Sequence[dict[str, float]]) -> dict[str, float]:
     """Rule 5 in probabilities: assertive only if every sentence is, aggressive if any sentence is.
 
