@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import Progress
 
+from closer_tone.display import render
 from closer_tone.errors import CloserToneError
 
 if TYPE_CHECKING:
     from closer_tone.api import Analyzer
+    from closer_tone.config import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
+PROGRESS_FROM = 200
 
 
 class HeldOutSplit(enum.StrEnum):
@@ -22,51 +30,183 @@ class HeldOutSplit(enum.StrEnum):
     test = "test"
 
 
+class OutputFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class FailLevel(enum.StrEnum):
+    passive = "passive"
+    aggressive = "aggressive"
+
+
+DisableOption = Annotated[
+    list[str] | None,
+    typer.Option("--disable", help="Hide cue rules whose id starts with this (e.g. 'hedge'); repeatable."),
+]
+LexiconOption = Annotated[
+    list[Path] | None, typer.Option("--lexicon", help="A JSON file of your own cue rules; repeatable.")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")]
+PROMPT_HELP = "Paste a closing line and press Enter; Ctrl-D to leave."
+
+
 def _fail(message: object) -> typer.Exit:
     typer.echo(f"closer-tone: {message}", err=True)
     return typer.Exit(code=2)
 
 
-def _analyzer(model: Path | None = None) -> Analyzer:
+@contextmanager
+def _reported(debug: bool) -> Iterator[None]:
+    """Known errors in one line, and unexpected ones too unless --debug asks for the traceback."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except CloserToneError as error:
+        raise _fail(error) from None
+    except Exception as error:
+        if debug:
+            raise
+        raise _fail(f"unexpected error: {error!r}; rerun with --debug to see where it happened") from None
+
+
+def _settings() -> Settings:
+    from closer_tone.config import load_settings
+
+    return load_settings(Path.cwd())
+
+
+def _analyzer(model: Path | None = None, disable: Sequence[str] = (), lexicons: Sequence[Path] = ()) -> Analyzer:
     """Build the Analyzer, turning a missing spaCy model or a bad tone model into a one-line error."""
     from closer_tone.api import Analyzer
 
     try:
-        return Analyzer(model)
+        return Analyzer(model, disable=disable, lexicons=[str(path) for path in lexicons])
     except CloserToneError as error:
         raise _fail(error) from None
     except OSError as error:
         raise _fail(f"cannot load spaCy's English model ({error}); reinstall with `make run`") from None
 
 
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _fail(f"standard input is not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
 @app.command()
 def check(
-    text: Annotated[str, typer.Argument(help="The closing line or statement to check.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the analysis as JSON.")] = False,
+    text: Annotated[
+        str | None,
+        typer.Argument(help="The closing line or statement; '-' reads standard input; none on a terminal prompts."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the analysis as JSON and nothing else.")] = False,
+    disable: DisableOption = None,
+    lexicon: LexiconOption = None,
+    debug: DebugOption = False,
 ) -> None:
-    """Say whether TEXT reads passive, assertive or aggressive, sentence by sentence."""
-    analysis = _analyzer().analyze(text)
-    if as_json:
-        typer.echo(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2))
-        if analysis.label is None:
-            raise typer.Exit(code=2)
+    """Say whether TEXT reads passive, assertive or aggressive, which words make it so, and what to say instead."""
+    with _reported(debug):
+        settings = _settings()
+        interactive = text is None and sys.stdin.isatty()
+        if interactive:
+            typer.echo(PROMPT_HELP, err=True)
+        elif text is None or text == "-":
+            text = _read_stdin()
+        analyzer = _analyzer(None, disable or settings.disable, lexicon or settings.lexicons)
+        console = Console(highlight=False, soft_wrap=True)
+        if text is not None:
+            analysis = analyzer.analyze(text)
+            if as_json:
+                console.print_json(json.dumps(analysis.to_dict(), ensure_ascii=False))
+            elif analysis.label is not None:
+                render(analysis, console)
+            if analysis.label is None:
+                raise _fail(f"cannot judge this text: {analysis.reason}")
+            return
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                typer.echo("", err=True)
+                return
+            if line.strip():
+                analysis = analyzer.analyze(line)
+                if analysis.label is None:
+                    console.print(f"cannot judge this text: {analysis.reason}", style="dim")
+                else:
+                    render(analysis, console)
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Script files or directories (walked recursively).")],
+    output_format: Annotated[OutputFormat | None, typer.Option("--format", help="Report format.")] = None,
+    fail_on: Annotated[
+        FailLevel | None, typer.Option(help="Exit with 1 when any statement is this tone or worse [default: passive].")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option(min=1, help="Processes for parsing large inputs.")] = None,
+    column: Annotated[str | None, typer.Option(help="CSV column with the statements [default: text].")] = None,
+    field: Annotated[str | None, typer.Option(help="JSONL field with the statements [default: text].")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file, whole or not at all.")] = None,
+    disable: DisableOption = None,
+    lexicon: LexiconOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check every statement in script files (.txt, .md, .csv, .jsonl, .docx); exit 1 on a flagged one."""
+    from closer_tone.readers import ReadError
+    from closer_tone.report import atomic_output, make_report
+    from closer_tone.scan import Summary, read_all
+    from closer_tone.scan import scan as scan_findings
+
+    with _reported(debug):
+        settings = _settings()
+        analyzer = _analyzer(None, disable or settings.disable, lexicon or settings.lexicons)
+        kind = output_format.value if output_format else settings.format
+        level = fail_on.value if fail_on else settings.fail_on or "passive"
+        options = {"column": column or settings.column, "field": field or settings.field}
+        summary = Summary()
+
+        def report_error(error: ReadError) -> None:
+            typer.echo(f"closer-tone: {error}", err=True)
+
+        items = read_all(paths, summary, report_error, **options)
+        findings = scan_findings(items, analyzer, summary, jobs=jobs or settings.jobs)
+        with atomic_output(output) if output else nullcontext(sys.stdout) as stream:
+            report = make_report(kind, stream, colour=output is None and sys.stdout.isatty())
+            with _progress(paths, options) as advance:
+                for finding in findings:
+                    report.add(finding)
+                    advance()
+            report.close(summary)
+        if kind != "text":
+            typer.echo(summary.describe(), err=True)
+    if summary.had_errors:
+        raise typer.Exit(code=2)
+    if summary.worst_at_least(level):
+        raise typer.Exit(code=1)
+
+
+@contextmanager
+def _progress(paths: Sequence[Path], options: dict[str, str]) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr for long scans at a terminal; counting the statements first is cheap."""
+    if not sys.stderr.isatty():
+        yield lambda: None
         return
-    if analysis.label is None:
-        raise _fail(f"cannot judge this text: {analysis.reason}")
-    typer.echo(f"{analysis.label} ({analysis.confidence:.2f})")
-    if len(analysis.sentences) > 1:
-        for sentence in analysis.sentences:
-            typer.echo(f"  {sentence.label:<10} ({sentence.scores[sentence.label]:.2f})  {sentence.text}")
-    for cue in analysis.cues:
-        if cue.tone != "assertive":
-            typer.echo(f'  {cue.tone} cue {cue.rule} "{cue.text}": {cue.message}')
-    if analysis.rewrites:
-        typer.echo(f"  try instead: {analysis.rewrites[0].text}")
-    elif analysis.rewrite_note:
-        typer.echo(f"  {analysis.rewrite_note}")
-    missing = [item for item in analysis.checklist if not item.present]
-    for item in missing:
-        typer.echo(f'  missing {item.item.replace("_", " ")}: add "{item.suggestion}"')
+    from closer_tone.scan import Summary, read_all
+
+    total = sum(1 for _ in read_all(paths, Summary(), lambda error: None, **options))
+    if total < PROGRESS_FROM:
+        yield lambda: None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("scanning", total=total)
+        yield lambda: progress.advance(task)
 
 
 @app.command()

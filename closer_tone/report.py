@@ -1,0 +1,157 @@
+"""Scan reports in four formats, written one finding at a time so a long scan never waits to print.
+
+`text` is for people (`path:line:col: label (p) rule "cue" -> rewrite`, then a summary); `jsonl` and `csv`
+are one record per statement for scripts; `json` is one document with every finding and the summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from closer_tone.display import TONE_STYLES
+from closer_tone.results import Analysis
+from closer_tone.scan import Finding, Summary
+from closer_tone.tone import LABELS
+
+CUE_PREVIEW = 40
+CSV_COLUMNS = (
+    "path",
+    "line",
+    "column",
+    "status",
+    "label",
+    "confidence",
+    *LABELS,
+    "rules",
+    "rewrite",
+    "text",
+    "message",
+)
+
+
+class Report(Protocol):
+    def add(self, finding: Finding) -> None: ...
+    def close(self, summary: Summary) -> None: ...
+
+
+def make_report(kind: str, stream: TextIO, colour: bool) -> Report:
+    if kind == "text":
+        return TextReport(stream, colour)
+    if kind == "json":
+        return JsonReport(stream)
+    return JsonLinesReport(stream) if kind == "jsonl" else CsvReport(stream)
+
+
+def main_cue(analysis: Analysis) -> tuple[str, str] | None:
+    """The rule and words that most explain the verdict: the first cue of the statement's own tone."""
+    flagged = [cue for cue in analysis.cues if cue.tone != "assertive"]
+    ranked = [cue for cue in flagged if cue.tone == analysis.label] or flagged
+    return (ranked[0].rule, ranked[0].text) if ranked else None
+
+
+def best_rewrite(analysis: Analysis) -> str | None:
+    return analysis.rewrites[0].text if analysis.rewrites else None
+
+
+class TextReport:
+    def __init__(self, stream: TextIO, colour: bool) -> None:
+        self.console = Console(file=stream, highlight=False, soft_wrap=True, no_color=not colour)
+
+    def add(self, finding: Finding) -> None:
+        line = Text(f"{finding.path}:{finding.line}:{finding.column}: ")
+        analysis = finding.analysis
+        if analysis is not None and analysis.label is not None:
+            line.append(f"{analysis.label} ({analysis.confidence:.2f})", style=TONE_STYLES[analysis.label])
+            if analysis.label != "assertive":
+                cue = main_cue(analysis)
+                if cue:
+                    words = cue[1] if len(cue[1]) <= CUE_PREVIEW else cue[1][: CUE_PREVIEW - 3] + "..."
+                    line.append(f' {cue[0]} "{words}"')
+                rewrite = best_rewrite(analysis)
+                line.append(f" -> {rewrite}" if rewrite else f" ({analysis.rewrite_note})")
+        elif analysis is not None:
+            line.append(f"not judged: {analysis.reason}", style="dim")
+        elif finding.status == "ignored":
+            line.append("ignored (closer-tone: ignore)", style="dim")
+        else:
+            line.append(f"unreadable: {finding.message}", style="bold red")
+        self.console.print(line)
+
+    def close(self, summary: Summary) -> None:
+        self.console.print(Text(summary.describe(), style="bold"))
+
+
+class JsonLinesReport:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def add(self, finding: Finding) -> None:
+        self.stream.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
+
+    def close(self, summary: Summary) -> None:
+        self.stream.flush()
+
+
+class JsonReport:
+    """`{"findings": [...], "summary": {...}}`, written as it goes rather than built in memory."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.count = 0
+        stream.write('{"findings": [')
+
+    def add(self, finding: Finding) -> None:
+        self.stream.write(("," if self.count else "") + "\n  " + json.dumps(finding.to_dict(), ensure_ascii=False))
+        self.count += 1
+
+    def close(self, summary: Summary) -> None:
+        self.stream.write(("\n" if self.count else "") + '], "summary": ' + json.dumps(summary.to_dict()) + "}\n")
+
+
+class CsvReport:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        self.writer.writeheader()
+
+    def add(self, finding: Finding) -> None:
+        row: dict[str, Any] = {"path": finding.path, "line": finding.line, "column": finding.column}
+        row |= {"status": finding.status, "text": finding.text, "message": finding.message}
+        analysis = finding.analysis
+        if analysis is not None:
+            row |= {"text": analysis.text, "message": analysis.reason, "label": analysis.label}
+            row |= {label: f"{analysis.scores[label]:.4f}" for label in analysis.scores}
+            row["confidence"] = f"{analysis.confidence:.4f}" if analysis.confidence is not None else None
+            row["rules"] = " ".join(dict.fromkeys(cue.rule for cue in analysis.cues))
+            row["rewrite"] = best_rewrite(analysis)
+        self.writer.writerow(row)
+
+    def close(self, summary: Summary) -> None:
+        self.stream.flush()
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A report file that appears whole or not at all: written beside its target, renamed when complete."""
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
