@@ -27,7 +27,10 @@ _DATE_WORDS = {
     "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
     "december", "eod", "noon",
 }  # fmt: skip
-_ROLE_NOUNS = {"role", "position", "job", "opening", "post", "spot", "opportunity", "vacancy"}
+_END_OF = {"the", "business", "day", "week", "month", "play", "shift"}  # 'end of business', 'the end of the week'
+_MONTHS = {
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december"
+}  # fmt: skip
 _GREETING = re.compile(
     r"^\s*((?i:hi|hello|hey|dear|good morning|good afternoon)(?:\s+(?:[A-Z][\w'-]*\.?|(?i:team|all)))?"
     r"(?:\s+[A-Z][\w'-]*){0,2}\s*[,!]\s*)"
@@ -56,6 +59,14 @@ class Details:
     date: str | None = None
     amount: str | None = None
     topic: str | None = None
+    who: str | None = None  # someone named in the third person the candidate expects to hear from ('Ms Reyes')
+    deadline: str | None = None  # a deadline with its preposition: 'by Thursday night', 'within 48 hours'
+    waited: str | None = None  # how long the candidate has waited: 'three weeks'
+    fact: str | None = None  # a fact the candidate states about themself: 'I managed 40 people'
+    record: str | None = None  # the same as a noun phrase: 'my two years as a nanny'
+    skill: str | None = None  # a named tool or skill: 'Unreal Engine'
+    perk: str | None = None  # a sum named with what it pays for: 'the $3k signing bonus'
+    others: str | None = None  # other employers in play, unnamed: 'three other companies'
 
 
 @cache
@@ -66,7 +77,7 @@ def _data() -> dict[str, Any]:
 def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     """Rewrite candidates for one flagged sentence, most faithful first, each different from the sentence."""
     found: list[Candidate] = []
-    for edited in (_edit(sentence, cues), _as_question(sentence), *_pruned(sentence, cues)):
+    for edited in (_edit(sentence, cues), *_as_question(sentence), *_pruned(sentence, cues)):
         if edited:
             found.append(edited)
     details = extract_details(sentence, cues)
@@ -140,17 +151,18 @@ def _edit(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
     return Candidate(text, tuple(changes))
 
 
-def _as_question(sentence: Span) -> Candidate | None:
+def _as_question(sentence: Span) -> list[Candidate]:
     """'Send me the schedule tonight, I'm busy.' -> 'Could you send me the schedule?'
 
     An order to the interviewer becomes a request: the command's own clause, asked with 'could you', without
     its urgency ('please', 'right now', 'hurry up and') and without a clause after it that has its own subject.
+    When the urgency words named the day ('today', 'tonight'), a second request keeps the day.
     """
     doc = sentence.doc
     leading = [t for t in sentence if not t.is_punct and t.lower_ not in SOFTENERS]
     root = leading[0] if leading else sentence.root
     if root.tag_ != "VB" or any(child.dep_ in {"nsubj", "nsubjpass"} for child in root.children):
-        return None
+        return []
     end = sentence.end
     for token in doc[root.i : sentence.end]:
         if token.text in {",", ";", "-", "—"} and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[token.i : end]):
@@ -158,13 +170,16 @@ def _as_question(sentence: Span) -> Candidate | None:
             break
     clause = doc[root.i : end]
     urgent = set(_hedge_words(clause, _data()["urgency_phrases"]))
-    words = [t for t in clause if t.i not in urgent and (not t.is_punct or t.text == ",")]
-    if len(words) < 2 or words[0].tag_ != "VB":
-        return None
-    body = "".join(t.text_with_ws for t in words).strip().rstrip(",")
-    return Candidate(
-        tidy(f"Could you {body[0].lower()}{body[1:]}", question=True), ("turned the order into a request",)
-    )
+    days = {t.i for t in clause if t.i in urgent and _is_date(t.text)}
+    found = []
+    for gone in (urgent, urgent - days) if days else (urgent,):
+        words = [t for t in clause if t.i not in gone and (not t.is_punct or t.text == ",")]
+        if len(words) < 2 or words[0].tag_ != "VB":
+            return []
+        body = "".join(t.text_with_ws for t in words).strip().rstrip(",")
+        text = tidy(f"Could you {body[0].lower()}{body[1:]}", question=True)
+        found.append(Candidate(text, ("turned the order into a request",)))
+    return found
 
 
 def _pruned(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
@@ -262,12 +277,24 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     """What the sentence is trying to do, most likely first: its cues, then its words; next steps always last."""
     data = _data()
     ordered: list[str] = []
-    if details.rival is not None:
+    families = {c.label_.split(".", 1)[0] for c in cues}
+    lemmas = {t.lemma_.lower() for t in sentence}
+    if details.rival is not None or details.others:
         ordered.append("constraint")
-    if details.amount:
+    if details.amount or details.perk:
         ordered.append("pay")
-    if details.topic and {c.label_.split(".", 1)[0] for c in cues} & {"reassurance", "apology", "self_deprecation"}:
+    if details.topic and (
+        families & {"reassurance", "apology", "self_deprecation"} or lemmas & {"answer", "explanation"}
+    ):
         ordered.append("clarify")
+    if details.skill and (families & {"apology", "self_deprecation"} or any(t.dep_ == "neg" for t in sentence)):
+        ordered.append("catch_up")
+    if details.fact or details.record or details.skill:
+        ordered.append("fit")
+    if details.waited:
+        ordered.append("follow_up")
+    if details.who or details.deadline:
+        ordered.append("timeline")
     for cue in cues:
         intent = data["intent_by_family"].get(cue.label_.split(".", 1)[0])
         if intent and intent not in ordered:
@@ -283,32 +310,71 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
 
 def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
     greeting = _GREETING.match(sentence.text)
+    name = None if greeting else _vocative(sentence)
+    company = _company(sentence)
     rival = _rival(sentence, cues)
+    fact, record = _fact(sentence, cues)
+    date, deadline = _date(sentence)
     return Details(
         greeting=greeting.group(1) if greeting else "",
-        name=None if greeting else _vocative(sentence),
-        company=_company(sentence),
+        name=name,
+        company=company,
         rival=rival,
-        role=_role(sentence),
-        date=_date(sentence),
+        role=_role(sentence) or _occupation(sentence),
+        date=date,
         amount=_amount(sentence),
         topic=_topic(sentence),
+        who=_who(sentence, {v for v in (name, company, rival) if v}, greeting.group(1) if greeting else ""),
+        deadline=deadline,
+        waited=_waited(sentence),
+        fact=fact,
+        record=record,
+        skill=_skill(sentence),
+        perk=_perk(sentence),
+        others=_others(sentence),
     )
+
+
+def _words(key: str) -> set[str]:
+    return set(_data()[key])
+
+
+def _proper_span(token: Token) -> tuple[int, int]:
+    """The whole proper name a token is part of, with titles and '&': 'Wells Fargo', 'Ms Duarte', 'Baxter & Cole'."""
+    doc, sentence = token.doc, token.sent
+    start, end = token.i, token.i + 1
+
+    def part(i: int) -> bool:
+        return sentence.start <= i < sentence.end and (doc[i].pos_ == "PROPN" or doc[i].lower_ in _TITLES)
+
+    while part(start - 1) or (doc[start - 1].text == "&" and part(start - 2)):
+        start -= 1
+    while part(end) or (end < sentence.end and doc[end].text == "&" and part(end + 1)):
+        end += 1
+    return start, end
+
+
+def _is_date(text: str) -> bool:
+    return text.lower() in _DATE_WORDS or text.lower() in {"today", "yesterday"}
 
 
 def _rival(sentence: Span, cues: Sequence[Span]) -> str | None:
     """The company of another offer the candidate holds ('' if unnamed), or None when there is none.
 
-    Only 'another/other/competing offer', the other-offer cue, or a named offer beside an ultimatum or a
-    deadline count: 'I'd love to get an offer' or 'thanks for the offer' is the offer being asked for.
+    Only 'another/other/competing offer', the other-offer cue, or a named offer beside an ultimatum, a deadline
+    or an either/or count: 'I'd love to get an offer' or 'thanks for the offer' is the offer being asked for.
     """
     families = {cue.label_.split(".", 1)[0] for cue in cues}
     labels = {cue.label_ for cue in cues}
+    doc = sentence.doc
     for token in sentence:
         if token.lemma_.lower() != "offer" or token.pos_ != "NOUN":
             continue
-        doc = sentence.doc
-        named = [child for child in token.children if child.pos_ == "PROPN"]
+        named: list[Token] = []
+        for child in token.children:
+            if child.pos_ == "PROPN" and child.i < token.i and not named:
+                start, end = _proper_span(child)
+                named = list(doc[start:end])
         after = token.i + 1  # "offer from Accenture", however the parser attached "from"
         if not named and after + 1 < sentence.end and doc[after].lower_ == "from":
             end = after + 1
@@ -316,22 +382,63 @@ def _rival(sentence: Span, cues: Sequence[Span]) -> str | None:
                 end += 1
             named = list(doc[after + 1 : end])
         company = " ".join(t.text for t in named)
+        if company and company.split()[0].lower() in _TITLES:
+            company = ""
         modifiers = {child.lower_ for child in token.children}
         pressing = bool(families & {"ultimatum", "deadline", "demand", "pressure"})
+        either_or = any(t.lower_ == "or" and t.dep_ == "cc" for t in sentence) or _date(sentence)[0] is not None
         if modifiers & {"another", "other", "competing", "second", "rival"} or "constraint.other_offer" in labels:
             return company
-        if company and pressing:
+        if company and (pressing or either_or):
             return company
     return None
 
 
+def _others(sentence: Span) -> str | None:
+    """Other employers or interviews in play, counted but unnamed: 'three other companies', 'two other interviews'."""
+    for chunk in sentence.noun_chunks:
+        words = [t.lower_ for t in chunk]
+        if "other" in words and any(t.like_num for t in chunk) and chunk.root.tag_ == "NNS":
+            return " ".join(t.text for t in chunk if t.pos_ not in {"DET", "PRON"} or t.like_num)
+    return None
+
+
 def _amount(sentence: Span) -> str | None:
-    """The first sum named that is not a cut the candidate offers ('20k less', 'a cut of $5k')."""
+    """The sum asked for: not a cut offered ('20k less'), and the listed rate over the one offered 'instead of' it."""
+    found = []
     for match in _AMOUNT.finditer(sentence.text):
         before = sentence.text[max(0, match.start() - 12) : match.start()].lower()
         after = sentence.text[match.end() : match.end() + 6].lower()
         if not re.search(r"\b(cut|drop)\b", before) and not after.strip().startswith(("less", "lower", "cut")):
-            return match.group(0)
+            found.append((match.group(0), "instead of" in before))
+    if found:
+        return next((text for text, instead in found if instead), found[0][0])
+    if not {t.lemma_.lower() for t in sentence} & _words("pay_lemmas"):
+        return None
+    for token in sentence:  # 'my salary at 88,000', 'closer to 60', 'six figures'
+        if token.lower_ == "figures" and any(c.like_num for c in token.children):
+            return sentence.doc[token.left_edge.i : token.i + 1].text.removeprefix("a ").removeprefix("the ")
+        if token.like_num and token.dep_ == "pobj" and token.head.lower_ in {"at", "to", "of"} and token.is_digit:
+            return token.text
+        if token.like_num and token.dep_ == "pobj" and re.fullmatch(r"\d[\d,.]*", token.text):
+            return token.text
+    return None
+
+
+def _perk(sentence: Span) -> str | None:
+    """A sum named with what it pays: 'the $5,000 relocation bonus'."""
+    for chunk in sentence.noun_chunks:
+        match = _AMOUNT.search(chunk.text)
+        if (
+            match
+            and chunk.root.pos_ == "NOUN"
+            and not chunk.root.like_num
+            and chunk.text.index(match.group(0)) < len(chunk.text) - len(match.group(0))
+        ):
+            words = chunk.text.split(" ", 1)
+            if chunk[0].lower_ in {"the", "a", "my", "your", "any", "that"} and len(words) > 1:
+                return f"the {words[1]}"
+            return f"the {chunk.text}"
     return None
 
 
@@ -347,36 +454,116 @@ def _vocative(sentence: Span) -> str | None:
         end = start
         while end < sentence.end and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _TITLES):
             end += 1
-        if (
-            end > start
-            and (end == sentence.end or doc[end].is_punct)
-            and doc[start:end].text.lower() not in _DATE_WORDS
-        ):
+        if end > start and (end == sentence.end or doc[end].is_punct) and not _is_date(doc[start:end].text):
             return doc[start:end].text
     return None
 
 
 def _company(sentence: Span) -> str | None:
-    """The employer, named after 'at', 'join' or 'joining', or as '<Name>'s' ('Northwind's backend team')."""
+    """The employer: named after 'at', 'join', 'interview with', 'application to', or as '<Name>'s' team.
+
+    A whole proper name ('Wells Fargo'), never a day ('Friday's interview') and never a person ('Ms Duarte's').
+    """
     doc = sentence.doc
+    before: dict[str, list[str]] = _data()["company_before"]
     for token in sentence:
-        if token.lower_ in {"at", "join", "joining"} and token.i + 1 < sentence.end:
-            end = token.i + 1
-            while end < sentence.end and (doc[end].pos_ == "PROPN" or (doc[end].text == "&" and end > token.i + 1)):
-                end += 1
-            name = doc[token.i + 1 : end].text
-            if end > token.i + 1 and name.lower() not in _DATE_WORDS:
-                return name
+        heads = before.get(token.lower_)
+        if heads is None or token.i + 1 >= sentence.end:
+            continue
+        if heads and token.head.lemma_.lower() not in heads and doc[token.i - 1].lower_ not in heads:
+            continue
+        nxt = doc[token.i + 1]
+        if nxt.pos_ != "PROPN" or nxt.lower_ in _TITLES:
+            continue
+        start, end = _proper_span(nxt)
+        name = doc[token.i + 1 : end].text
+        if not _is_date(name) and doc[start].lower_ not in _TITLES:
+            return name
     for token in sentence:
         if token.pos_ == "PROPN" and token.i + 1 < sentence.end and doc[token.i + 1].text in {"'s", "’s"}:
-            return token.text
+            start, end = _proper_span(token)
+            name = doc[start:end].text
+            if not _is_date(name) and doc[start].lower_ not in _TITLES and doc[start].i != sentence.start:
+                return name
+    return None
+
+
+def _who(sentence: Span, taken: set[str], greeting: str) -> str | None:
+    """Someone the candidate expects to hear from, named in the third person: 'Tell Ms Reyes', 'a call from Nadia'."""
+    doc = sentence.doc
+    contact = _words("contact_verbs")
+    for token in sentence:
+        if token.pos_ != "PROPN" or token.i == sentence.start:
+            continue
+        start, end = _proper_span(token)
+        if token.i != end - 1:
+            continue  # look at a name once, by its last word
+        name = doc[start:end].text
+        if _is_date(name) or name in taken or any(name in t or t in name for t in taken) or name in greeting:
+            continue
+        if doc[start].lower_ in _TITLES:
+            return name
+        head = token.head
+        if token.dep_ == "conj":
+            head = token.head.head
+        if end - start > 1 or token.dep_ == "poss":
+            continue  # a longer name is more likely a company than a person
+        anchor = head.head
+        while anchor.pos_ == "ADV" and anchor.head.i != anchor.i:
+            anchor = anchor.head  # 'hearing back from Sam'
+        if token.dep_ in {"pobj", "conj"} and head.lower_ in {"from", "to", "with"} and anchor.pos_ in {"VERB", "NOUN"}:
+            if anchor.lemma_.lower() in contact | {"call", "word", "bother", "reply", "answer"}:
+                return name
+            if head.lower_ == "from" and anchor.lemma_.lower() not in {"offer", "reference"}:
+                return name
+        if token.dep_ in {"nsubj", "dobj"} and head.lemma_.lower() in contact:
+            return name
+    return None
+
+
+def _occupation(sentence: Span) -> str | None:
+    """The job as the line names it by its occupation: 'a better line cook' gives 'the line cook role'.
+
+    One person in the job (singular), not a colleague's ('your HR manager', 'the other EMTs').
+    """
+    doc = sentence.doc
+    occupations, seniority = _words("occupations"), _words("seniority")
+    classifying = tuple(_data()["classifying_endings"])  # 'actuarial analyst', 'graphic designer'; not 'good'
+    for token in sentence:
+        if token.pos_ not in {"NOUN", "PROPN"} or token.tag_ in {"NNS", "NNPS"}:
+            continue
+        if token.lemma_.lower() not in occupations and token.lower_ not in occupations:
+            continue
+        if token.dep_ == "compound" and token.head.lemma_.lower() in occupations:
+            continue  # the last word of 'sous chef' is the head
+        owner = token.head if token.dep_ == "compound" else token
+        if any(c.lower_ in {"your", "his", "her", "their", "our", "other", "another"} for c in owner.children):
+            continue
+        start = token.i
+        while start - 1 >= sentence.start:
+            left = doc[start - 1]
+            hyphened = start - 2 >= sentence.start and doc[start - 2].tag_ == "HYPH"
+            if left.dep_ in {"compound", "nmod"} and left.pos_ in {"NOUN", "PROPN", "ADJ"}:
+                start -= 1
+            elif left.tag_ == "HYPH" and start - 2 >= sentence.start:
+                start -= 2
+            elif (
+                left.dep_ == "amod"
+                and left.tag_ not in {"JJR", "JJS"}
+                and (left.lower_ in seniority or hyphened or left.lower_.endswith(classifying))
+            ):
+                start -= 1
+            else:
+                break
+        return f"the {doc[start : token.i + 1].text} role"
     return None
 
 
 def _role(sentence: Span) -> str | None:
     """'the night charge nurse position' from 'your night charge nurse position', as long as it names the job."""
+    role_nouns = _words("role_nouns")
     for chunk in sentence.noun_chunks:
-        if chunk.root.lemma_.lower() in _ROLE_NOUNS:
+        if chunk.root.lemma_.lower() in role_nouns:
             words = [t for t in chunk if t.pos_ not in {"PRON", "DET"}]
             if chunk[0].lower_ in {"my", "our"} or any(t.lower_ in {"current", "old", "last"} for t in chunk):
                 continue
@@ -390,27 +577,131 @@ def _role(sentence: Span) -> str | None:
 
 def _topic(sentence: Span) -> str | None:
     """What an answer or explanation was about: the noun phrase after 'about' or 'explained'."""
+    role_nouns = _words("role_nouns")
     for chunk in sentence.noun_chunks:
         head = chunk.root.head
         if chunk.root.dep_ in {"pobj", "dobj"} and head.lemma_.lower() in {"about", "explain", "explanation"}:
-            if chunk.root.pos_ != "PRON" and chunk.root.lemma_.lower() not in _ROLE_NOUNS:
-                words = chunk.text.split(" ", 1)
+            if chunk.root.pos_ != "PRON" and chunk.root.lemma_.lower() not in role_nouns:
+                end = next((t.i for t in chunk if t.lower_ in {"sort", "kind"}), chunk.end)
+                text = chunk.doc[chunk.start : end].text
+                words = text.split(" ", 1)
                 if chunk[0].lower_ in {"my", "your", "our"} and len(words) > 1:
                     return f"the {words[1]}"
-                return chunk.text if chunk[0].lower_ in {"the", "a", "an"} else f"the {chunk.text}"
+                return text if chunk[0].lower_ in {"the", "a", "an"} else f"the {text}"
     return None
 
 
-def _date(sentence: Span) -> str | None:
-    """The first day, date or deadline named, as written: 'Friday', 'the 14th', '9am Monday', 'end of day'."""
+def _waited(sentence: Span) -> str | None:
+    """How long the candidate has waited: 'I've been waiting two weeks', 'hanging like this for three weeks'."""
+    units, waits = _words("time_units"), _words("wait_lemmas")
     doc = sentence.doc
+    for root in sentence:
+        if root.lemma_.lower() not in units or root.dep_ not in {"npadvmod", "pobj", "dobj", "attr"}:
+            continue
+        if not any(t.like_num or t.lower_ in {"a", "an"} for t in root.lefts):
+            continue
+        verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "for" else root.head
+        if verb.lemma_.lower() not in waits or (root.dep_ == "pobj" and root.head.lower_ != "for"):
+            continue
+        start, end = root.left_edge.i, root.i + 1
+        if end + 2 < sentence.end and doc[end].lower_ == "and" and doc[end + 2].lower_ == "half":
+            end += 3
+        return doc[start:end].text
+    return None
+
+
+def _fact(sentence: Span, cues: Sequence[Span]) -> tuple[str | None, str | None]:
+    """A fact the candidate states about themself, with a number in it, kept out of any jab or hedge around it.
+
+    As a clause ('I managed 40 people', 'I've done this job for fifteen years') and as a noun phrase
+    ('my 140% of quota', 'my two years as a nanny').
+    """
+    doc = sentence.doc
+    rules = doc.spans["closer_tone"].attrs["rules"] if "closer_tone" in doc.spans else {}
+    flagged = {i for c in cues if rules.get(c.label_, {}).get("tone") != "assertive" for i in range(c.start, c.end)}
+    clause = record = None
     for token in sentence:
-        end_of_day = token.lower_ == "day" and doc[max(sentence.start, token.i - 2) : token.i].text.lower() == "end of"
-        if not (end_of_day or token.lower_ in _DATE_WORDS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)", token.lower_)):
+        subject = [c for c in token.children if c.dep_ == "nsubj"]
+        if (
+            clause is None
+            and token.pos_ in {"VERB", "AUX"}
+            and subject
+            and subject[0].lower_ == "i"
+            and token.tag_ in {"VBD", "VBN"}
+            and not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS) for c in token.children)
+        ):
+            cut = {"advcl", "ccomp", "conj", "cc", "mark", "punct", "relcl", "parataxis", "advmod", "npadvmod"}
+            keep = sorted(t.i for t in token.subtree if not any(a.dep_ in cut for a in _path(t, token)))
+            if keep and keep == list(range(keep[0], keep[-1] + 1)) and not set(keep) & flagged:
+                words = doc[keep[0] : keep[-1] + 1]
+                if any(t.like_num for t in words) and len(words) <= 12:
+                    clause = words.text
+        if record is None and token.dep_ == "poss" and token.lower_ == "my":
+            head = token.head
+            span = doc[head.left_edge.i : head.right_edge.i + 1]
+            if any(t.like_num for t in span) and len(span) <= 8 and not set(range(span.start, span.end)) & flagged:
+                record = span.text
+    return clause, record
+
+
+_MODALS = {"would", "'d", "could", "might", "may", "will", "'ll", "should", "can", "ca", "wo"}
+
+
+def _path(token: Token, top: Token) -> list[Token]:
+    """The tokens from `token` up to (not including) `top`, itself first."""
+    found = []
+    while token.i != top.i and token.head.i != token.i:
+        found.append(token)
+        token = token.head
+    return found
+
+
+def _skill(sentence: Span) -> str | None:
+    """A named tool or skill the candidate has or lacks: 'know more about Unreal Engine', 'my Python'."""
+    doc = sentence.doc
+    heads = _words("skill_heads")
+    for token in sentence:
+        if token.pos_ != "PROPN" or token.i == sentence.start:
+            continue
+        start, end = _proper_span(token)
+        if token.i != end - 1 or _is_date(doc[start:end].text) or doc[start].lower_ in _TITLES:
+            continue
+        prep = token.head
+        if token.dep_ == "pobj" and prep.lower_ in {"about", "on", "in", "with"} and prep.head.lemma_.lower() in heads:
+            return doc[start:end].text
+        if token.dep_ in {"nsubj", "dobj"} and any(c.lower_ == "my" for c in token.children):
+            return doc[start:end].text
+    return None
+
+
+def _date(sentence: Span) -> tuple[str | None, str | None]:
+    """The first day, date or time named, as written ('Friday', 'the 14th', '9am Monday', 'Thursday night',
+    'end of business today'), and the deadline it sets with its preposition ('by noon tomorrow', 'within the hour')."""
+    doc = sentence.doc
+    parts, units = _words("day_parts"), _words("time_units")
+    for token in sentence:  # 'within 48 hours', 'within the hour'
+        if token.lower_ == "within" and token.i + 1 < sentence.end:
+            objects = [c for c in token.children if c.dep_ == "pobj" and c.lemma_.lower() in units]
+            if objects:
+                return None, doc[token.i : objects[0].i + 1].text
+        if token.lower_ == "than" and token.i > sentence.start and doc[token.i - 1].lower_ == "longer":
+            unit = next((t for t in doc[token.i + 1 : min(token.i + 4, sentence.end)] if t.lemma_ in units), None)
+            if unit is not None:  # longer than a week: within a week
+                return None, "within " + doc[token.i + 1 : unit.i + 1].text
+    for token in sentence:
+        end_of = token.lower_ == "end" and token.i + 2 < sentence.end and doc[token.i + 1].lower_ == "of"
+        week = token.lower_ in {"week", "month"} and doc[max(sentence.start, token.i - 1)].lower_ in {"this", "next"}
+        if not (end_of or week or token.lower_ in _DATE_WORDS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)", token.lower_)):
             continue
         start, end = token.i, token.i + 1
-        while start - 1 >= sentence.start and doc[start - 1].lower_ in {"the", "this", "next", "end", "of"}:
+        if end_of:
+            end = token.i + 2
+            while end < sentence.end and doc[end].lower_ in _END_OF:
+                end += 1
+        while start - 1 >= sentence.start and doc[start - 1].lower_ in {"the", "this", "next", "end", "of", "week"}:
             start -= 1
+        if doc[start].lower_ == "of":
+            start += 1
         if start - 2 >= sentence.start and doc[start - 1].lower_ in {"am", "pm"} and doc[start - 2].like_num:
             start -= 2  # spaCy splits "9am Monday" into "9", "am", "Monday"
         elif start - 1 >= sentence.start and re.fullmatch(r"\d{1,2}(:\d\d)?(am|pm)", doc[start - 1].lower_):
@@ -421,9 +712,14 @@ def _date(sentence: Span) -> str | None:
             end += 2
         elif end + 2 <= sentence.end and doc[end].text == "," and doc[end + 1].lower_ in _DATE_WORDS:
             end += 2 + (end + 2 < sentence.end and doc[end + 2].like_num)
+        while end < sentence.end and (doc[end].lower_ in parts or doc[end].lower_ in _DATE_WORDS | {"today"}):
+            end += 1
         text = doc[start:end].text
-        return text.title() if text.isupper() and len(text) > 3 else text
-    return None
+        text = text.title() if text.isupper() and len(text) > 3 else text
+        before = doc[start - 1].lower_ if start > sentence.start else ""
+        deadline = f"by {text}" if before in {"by", "until", "before"} else None
+        return text, deadline
+    return None, None
 
 
 def suggestion(intent: str, details: Details) -> str:
@@ -434,8 +730,15 @@ def suggestion(intent: str, details: Details) -> str:
 def _on(date: str | None) -> str:
     if not date:
         return ""
-    if date.lower() in {"today", "tonight", "tomorrow"}:
+    lowered = date.lower()
+    if (
+        lowered in {"today", "tonight", "tomorrow"}
+        or lowered.split()[0] in {"this", "next", "tomorrow", "the"}
+        and ("week" in lowered or "month" in lowered or "end" in lowered)
+    ):
         return f" {date}"
+    if lowered in _MONTHS:
+        return f" in {date}"
     return f" at {date}" if _is_time(date) else f" on {date}"
 
 
@@ -443,28 +746,45 @@ def _is_time(date: str) -> bool:
     return date.lower() in {"noon", "eod", "midnight", "end of day"} or bool(re.search(r"\d\s?(am|pm)$", date.lower()))
 
 
-def _phrasings(intent: str, details: Details) -> list[Candidate]:
-    values = {
+def _values(details: Details) -> dict[str, str]:
+    on = _on(details.date)
+    by = f" {details.deadline}" if details.deadline else f" by {details.date}" if on.startswith((" on", " at")) else on
+    return {
         "hello": details.greeting or (f"{details.name}, " if details.name else ""),
         "known_role": details.role or "",
         "role": details.role or "this role",
         "at": f" at {details.company}" if details.company else "",
+        "company": details.company or "",
+        "offer": "another offer" if details.rival is not None else "",
         "from": f" from {details.rival}" if details.rival else "",
-        "by": f" by {details.date}" if details.date else "",
+        "by": by,
         "on": _on(details.date),
         "amount": details.amount or "",
         "topic": details.topic or "",
+        "who": details.who or "",
+        "waited": details.waited or "",
+        "fact": details.fact or "",
+        "record": details.record or "",
+        "skill": details.skill or "",
+        "perk": details.perk or "",
+        "others": details.others or "",
     }
+
+
+def _phrasings(intent: str, details: Details) -> list[Candidate]:
+    values = _values(details)
     found = []
     for phrasing in _data()["phrasings"].get(intent, []):
-        if phrasing.get("needs") and not values[phrasing["needs"]]:
+        needs = phrasing.get("needs", [])
+        if any(not values[need] for need in ([needs] if isinstance(needs, str) else needs)):
             continue
         text = phrasing["text"].format(**values)
         hello = values["hello"]
         if hello:
             rest = text[len(hello) :]
-            if rest[:2] != "I " and rest[:2] != "I'":
+            if rest[:2] != "I " and rest[:2] != "I'" and not (rest[:1].isupper() and rest[1:2].isupper()):
                 text = hello + rest[:1].lower() + rest[1:]
+        text = text[:1].upper() + text[1:]
         found.append(Candidate(tidy(text, question=text.rstrip().endswith("?")), (phrasing["change"],)))
     return found
 
@@ -476,6 +796,15 @@ def tidy_statement(text: str) -> str:
 
 def _key_content(sentence: Span, details: Details) -> list[str]:
     """The specifics a rewrite should keep: names, numbers, days and dates, the role, the company."""
-    found = [t.text for t in sentence if t.pos_ == "PROPN" or any(c.isdigit() for c in t.text)]
-    found += [value for value in (details.name, details.company, details.role, details.date, details.amount) if value]
+    found = [t.text for t in sentence if t.pos_ == "PROPN" or t.like_num or any(c.isdigit() for c in t.text)]
+    found = [text for text in found if text.lower() not in {"one", "i"}]
+    found += [
+        value
+        for value in (
+            details.name, details.company, details.rival, details.role, details.date, details.deadline,
+            details.amount, details.who, details.waited, details.fact, details.record, details.skill, details.perk,
+            details.others, details.topic,
+        )
+        if value
+    ]  # fmt: skip
     return list(dict.fromkeys(found))
