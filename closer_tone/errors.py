@@ -28,4 +28,8 @@ class LexiconError(CloserToneError, ValueError):
     code = "E301"
 
 
+class ReadError(CloserToneError):
+    code = "E401"
+
+
 REBUILD_HINT = "rebuild it with `closer-tone train`"
