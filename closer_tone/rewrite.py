@@ -65,6 +65,7 @@ class Details:
     fact: str | None = None  # a fact the candidate states about themself: 'I managed 40 people'
     record: str | None = None  # the same as a noun phrase: 'my two years as a nanny'
     skill: str | None = None  # a named tool or skill: 'Unreal Engine'
+    met: str | None = None  # the day of the interview being thanked for: 'Tuesday' in 'thanks for Tuesday's interview'
     perk: str | None = None  # a sum named with what it pays for: 'the $3k signing bonus'
     others: str | None = None  # other employers in play, unnamed: 'three other companies'
 
@@ -84,7 +85,9 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     wanted = intents(sentence, cues, details)
     if "thanks" in wanted and wanted[0] != "thanks":
         thanks = _phrasings("thanks", details)[0]
-        rest = _phrasings(wanted[0], replace(details, greeting="", name=None))
+        carried = {"role": None} if details.role and details.role in thanks.text else {}
+        carried |= {"company": None} if details.company and details.company in thanks.text else {}
+        rest = _phrasings(wanted[0], replace(details, greeting="", name=None, **carried))
         found += [Candidate(f"{thanks.text} {other.text}", thanks.changes + other.changes) for other in rest[:1]]
     for intent in wanted:
         found += _phrasings(intent, details)
@@ -287,7 +290,8 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
         families & {"reassurance", "apology", "self_deprecation"} or lemmas & {"answer", "explanation"}
     ):
         ordered.append("clarify")
-    if details.skill and (families & {"apology", "self_deprecation"} or any(t.dep_ == "neg" for t in sentence)):
+    lacking = any(t.dep_ == "neg" and t.head.lemma_.lower() in _words("skill_heads") | {"sure", "be"} for t in sentence)
+    if details.skill and (families & {"apology", "self_deprecation"} or lacking):
         ordered.append("catch_up")
     if details.fact or details.record or details.skill:
         ordered.append("fit")
@@ -311,8 +315,8 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
 def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
     greeting = _GREETING.match(sentence.text)
     name = None if greeting else _vocative(sentence)
-    company = _company(sentence)
     rival = _rival(sentence, cues)
+    company = None if (found := _company(sentence)) == rival else found  # the rival is not the employer
     fact, record = _fact(sentence, cues)
     date, deadline = _date(sentence)
     return Details(
@@ -326,6 +330,7 @@ def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
         topic=_topic(sentence),
         who=_who(sentence, {v for v in (name, company, rival) if v}, greeting.group(1) if greeting else ""),
         deadline=deadline,
+        met=_met(sentence),
         waited=_waited(sentence),
         fact=fact,
         record=record,
@@ -333,6 +338,18 @@ def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
         perk=_perk(sentence),
         others=_others(sentence),
     )
+
+
+def _met(sentence: Span) -> str | None:
+    """The day of the interview itself: 'Friday's interview', 'our chat on Tuesday' (not the day the line is sent)."""
+    for token in sentence:
+        if token.lemma_.lower() not in _words("meeting_lemmas"):
+            continue
+        for child in token.children:
+            day = next((c for c in child.children if c.dep_ == "pobj"), None) if child.lower_ == "on" else child
+            if day is not None and day.dep_ in {"poss", "pobj"} and day.lower_ in _DATE_WORDS:
+                return day.text
+    return None
 
 
 def _words(key: str) -> set[str]:
@@ -398,7 +415,8 @@ def _others(sentence: Span) -> str | None:
     """Other employers or interviews in play, counted but unnamed: 'three other companies', 'two other interviews'."""
     for chunk in sentence.noun_chunks:
         words = [t.lower_ for t in chunk]
-        if "other" in words and any(t.like_num for t in chunk) and chunk.root.tag_ == "NNS":
+        held = chunk.root.head.lemma_.lower() in _words("others_verbs")  # 'I have', not 'I turned down'
+        if "other" in words and any(t.like_num for t in chunk) and chunk.root.tag_ == "NNS" and held:
             return " ".join(t.text for t in chunk if t.pos_ not in {"DET", "PRON"} or t.like_num)
     return None
 
@@ -449,7 +467,7 @@ def _vocative(sentence: Span) -> str | None:
         if token.pos_ != "PROPN" and token.lower_ not in _TITLES:
             continue
         start = token.i
-        if start > sentence.start and not doc[start - 1].is_punct:
+        if start > sentence.start and (not doc[start - 1].is_punct or doc[start - 1].text == "&"):
             continue
         end = start
         while end < sentence.end and (doc[end].pos_ == "PROPN" or doc[end].lower_ in _TITLES):
@@ -473,8 +491,12 @@ def _company(sentence: Span) -> str | None:
         if heads and token.head.lemma_.lower() not in heads and doc[token.i - 1].lower_ not in heads:
             continue
         nxt = doc[token.i + 1]
-        if nxt.pos_ != "PROPN" or nxt.lower_ in _TITLES:
-            continue
+        if (
+            nxt.pos_ != "PROPN"
+            or nxt.lower_ in _TITLES
+            or (token.lower_ == "at" and any(c.lower_ == "my" for c in token.head.children))
+        ):
+            continue  # 'my time at Tesco' names a past employer
         start, end = _proper_span(nxt)
         name = doc[token.i + 1 : end].text
         if not _is_date(name) and doc[start].lower_ not in _TITLES:
@@ -483,7 +505,10 @@ def _company(sentence: Span) -> str | None:
         if token.pos_ == "PROPN" and token.i + 1 < sentence.end and doc[token.i + 1].text in {"'s", "’s"}:
             start, end = _proper_span(token)
             name = doc[start:end].text
-            if not _is_date(name) and doc[start].lower_ not in _TITLES and doc[start].i != sentence.start:
+            owned = doc[token.i + 2] if token.i + 2 < sentence.end else token
+            described = owned.dep_ in {"compound", "amod"}  # 'Northwind's backend team', not 'Denise's team'
+            one_word = end - start == 1 and owned.lemma_.lower() not in _words("company_things") and not described
+            if not _is_date(name) and doc[start].lower_ not in _TITLES and start != sentence.start and not one_word:
                 return name
     return None
 
@@ -493,7 +518,7 @@ def _who(sentence: Span, taken: set[str], greeting: str) -> str | None:
     doc = sentence.doc
     contact = _words("contact_verbs")
     for token in sentence:
-        if token.pos_ != "PROPN" or token.i == sentence.start:
+        if token.pos_ != "PROPN" or token.i == sentence.start or token.is_upper:
             continue
         start, end = _proper_span(token)
         if token.i != end - 1:
@@ -528,6 +553,7 @@ def _occupation(sentence: Span) -> str | None:
     """
     doc = sentence.doc
     occupations, seniority = _words("occupations"), _words("seniority")
+    judging = _words("judging_adjectives")  # 'typical', 'ideal': about the person, not the job
     classifying = tuple(_data()["classifying_endings"])  # 'actuarial analyst', 'graphic designer'; not 'good'
     for token in sentence:
         if token.pos_ not in {"NOUN", "PROPN"} or token.tag_ in {"NNS", "NNPS"}:
@@ -537,7 +563,7 @@ def _occupation(sentence: Span) -> str | None:
         if token.dep_ == "compound" and token.head.lemma_.lower() in occupations:
             continue  # the last word of 'sous chef' is the head
         owner = token.head if token.dep_ == "compound" else token
-        if any(c.lower_ in {"your", "his", "her", "their", "our", "other", "another"} for c in owner.children):
+        if any(c.dep_ == "poss" or c.lower_ in {"other", "another"} for c in owner.children):
             continue
         start = token.i
         while start - 1 >= sentence.start:
@@ -550,7 +576,11 @@ def _occupation(sentence: Span) -> str | None:
             elif (
                 left.dep_ == "amod"
                 and left.tag_ not in {"JJR", "JJS"}
-                and (left.lower_ in seniority or hyphened or left.lower_.endswith(classifying))
+                and (
+                    left.lower_ in seniority
+                    or hyphened
+                    or (left.lower_.endswith(classifying) and left.lower_ not in judging)
+                )
             ):
                 start -= 1
             else:
@@ -569,8 +599,8 @@ def _role(sentence: Span) -> str | None:
                 continue
             if len(words) > 1:
                 first = chunk[0].lower_
-                if first in {"the", "a", "an", "this"}:
-                    return first + chunk.text[len(first) :]
+                if first in {"the", "a", "an", "this"}:  # 'a receptionist job' is asked about as 'the receptionist job'
+                    return ("the" if first in {"a", "an"} else first) + chunk.text[len(first) :]
                 return "the " + " ".join(t.text for t in words)
     return None
 
@@ -583,11 +613,15 @@ def _topic(sentence: Span) -> str | None:
         if chunk.root.dep_ in {"pobj", "dobj"} and head.lemma_.lower() in {"about", "explain", "explanation"}:
             if chunk.root.pos_ != "PRON" and chunk.root.lemma_.lower() not in role_nouns:
                 end = next((t.i for t in chunk if t.lower_ in {"sort", "kind"}), chunk.end)
+                right = chunk.root.right_edge.i + 1
+                if end == chunk.end and right - chunk.start <= 8 and chunk.doc[chunk.end : right].text[:1].isalpha():
+                    end = right  # 'my time at Tesco', not 'my time'
                 text = chunk.doc[chunk.start : end].text
                 words = text.split(" ", 1)
-                if chunk[0].lower_ in {"my", "your", "our"} and len(words) > 1:
+                if chunk[0].lower_ in {"your", "our"} and len(words) > 1:
                     return f"the {words[1]}"
-                return text if chunk[0].lower_ in {"the", "a", "an"} else f"the {text}"
+                proper = chunk[0].pos_ == "PROPN"
+                return text if chunk[0].lower_ in {"the", "a", "an", "my"} or proper else f"the {text}"
     return None
 
 
@@ -620,6 +654,7 @@ def _fact(sentence: Span, cues: Sequence[Span]) -> tuple[str | None, str | None]
     rules = doc.spans["closer_tone"].attrs["rules"] if "closer_tone" in doc.spans else {}
     flagged = {i for c in cues if rules.get(c.label_, {}).get("tone") != "assertive" for i in range(c.start, c.end)}
     clause = record = None
+    frames = _words("fact_frames")
     for token in sentence:
         subject = [c for c in token.children if c.dep_ == "nsubj"]
         if (
@@ -629,21 +664,33 @@ def _fact(sentence: Span, cues: Sequence[Span]) -> tuple[str | None, str | None]
             and subject[0].lower_ == "i"
             and token.tag_ in {"VBD", "VBN"}
             and not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS) for c in token.children)
+            and (
+                token.dep_ in {"ROOT", "conj"}
+                or (token.dep_ == "ccomp" and (token.head.lemma_.lower() in frames or token.i < token.head.i))
+            )
         ):
-            cut = {"advcl", "ccomp", "conj", "cc", "mark", "punct", "relcl", "parataxis", "advmod", "npadvmod"}
+            cut = {"advcl", "ccomp", "conj", "cc", "mark", "punct", "relcl", "acl", "parataxis", "advmod", "npadvmod"}
             keep = sorted(t.i for t in token.subtree if not any(a.dep_ in cut for a in _path(t, token)))
             if keep and keep == list(range(keep[0], keep[-1] + 1)) and not set(keep) & flagged:
                 words = doc[keep[0] : keep[-1] + 1]
-                if any(t.like_num for t in words) and len(words) <= 12:
+                counted = [t for t in words if t.like_num and not _ORDINAL.fullmatch(t.lower_)]
+                if counted and len(words) <= 12 and not any(t.lower_ in {"other", "another"} for t in words):
                     clause = words.text
         if record is None and token.dep_ == "poss" and token.lower_ == "my":
             head = token.head
             span = doc[head.left_edge.i : head.right_edge.i + 1]
-            if any(t.like_num for t in span) and len(span) <= 8 and not set(range(span.start, span.end)) & flagged:
+            bare = head.lemma_.lower() in _words("time_units") and head.i == span.end - 1  # 'my two years' says little
+            if (
+                any(t.like_num for t in span)
+                and len(span) <= 8
+                and not bare
+                and not set(range(span.start, span.end)) & flagged
+            ):
                 record = span.text
     return clause, record
 
 
+_ORDINAL = re.compile(r"\d{1,2}(st|nd|rd|th)")
 _MODALS = {"would", "'d", "could", "might", "may", "will", "'ll", "should", "can", "ca", "wo"}
 
 
@@ -669,7 +716,7 @@ def _skill(sentence: Span) -> str | None:
         prep = token.head
         if token.dep_ == "pobj" and prep.lower_ in {"about", "on", "in", "with"} and prep.head.lemma_.lower() in heads:
             return doc[start:end].text
-        if token.dep_ in {"nsubj", "dobj"} and any(c.lower_ == "my" for c in token.children):
+        if token.dep_ == "nsubj" and token.head.lemma_ == "be" and any(c.lower_ == "my" for c in token.children):
             return doc[start:end].text
     return None
 
@@ -678,14 +725,14 @@ def _date(sentence: Span) -> tuple[str | None, str | None]:
     """The first day, date or time named, as written ('Friday', 'the 14th', '9am Monday', 'Thursday night',
     'end of business today'), and the deadline it sets with its preposition ('by noon tomorrow', 'within the hour')."""
     doc = sentence.doc
-    parts, units = _words("day_parts"), _words("time_units")
+    parts, soon = _words("day_parts"), _words("deadline_units")
     for token in sentence:  # 'within 48 hours', 'within the hour'
         if token.lower_ == "within" and token.i + 1 < sentence.end:
-            objects = [c for c in token.children if c.dep_ == "pobj" and c.lemma_.lower() in units]
+            objects = [c for c in token.children if c.dep_ == "pobj" and c.lemma_.lower() in soon]
             if objects:
                 return None, doc[token.i : objects[0].i + 1].text
         if token.lower_ == "than" and token.i > sentence.start and doc[token.i - 1].lower_ == "longer":
-            unit = next((t for t in doc[token.i + 1 : min(token.i + 4, sentence.end)] if t.lemma_ in units), None)
+            unit = next((t for t in doc[token.i + 1 : min(token.i + 4, sentence.end)] if t.lemma_ in soon), None)
             if unit is not None:  # longer than a week: within a week
                 return None, "within " + doc[token.i + 1 : unit.i + 1].text
     for token in sentence:
@@ -717,7 +764,8 @@ def _date(sentence: Span) -> tuple[str | None, str | None]:
         text = doc[start:end].text
         text = text.title() if text.isupper() and len(text) > 3 else text
         before = doc[start - 1].lower_ if start > sentence.start else ""
-        deadline = f"by {text}" if before in {"by", "until", "before"} else None
+        preposition = before in {"by", "until", "before"} and doc[start - 1].dep_ == "prep"  # not 'stop by'
+        deadline = f"by {text}" if preposition else None
         return text, deadline
     return None, None
 
@@ -767,6 +815,7 @@ def _values(details: Details) -> dict[str, str]:
         "record": details.record or "",
         "skill": details.skill or "",
         "perk": details.perk or "",
+        "met": _on(details.met),
         "others": details.others or "",
     }
 

@@ -12,7 +12,7 @@ from spacy.language import Language
 import closer_tone.api
 from closer_tone.api import REWRITE_BAR, Analyzer
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse
-from closer_tone.rewrite import candidates, extract_details, tidy
+from closer_tone.rewrite import Details, candidates, extract_details, tidy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,3 +169,62 @@ def test_a_name_after_with_or_to_is_not_taken_for_the_employer(nlp: Language) ->
 def test_a_cut_the_candidate_offers_is_not_the_sum_they_ask_for(nlp: Language) -> None:
     found = rewrites_of(nlp, "I'd take 20k less, $60k is fine.")
     assert not [t for t in found if "20k" in t]
+
+
+def details_of(nlp: Language, text: str) -> Details:
+    doc = next(iter(parse(nlp, [text])))
+    span = judged_sentences(doc)[0]
+    return extract_details(span, cues_within(span, doc.spans["closer_tone"]))
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("Honestly, you won't find a sharper pediatric nurse anywhere in this county.", "the pediatric nurse role"),
+        ("I know I'm not the typical forklift operator, sorry.", "the forklift operator role"),
+        ("Your HR manager clearly has no idea what I do.", None),
+        ("Please pass my portfolio to Mr Abara's assistant.", None),
+    ],
+)
+def test_an_occupation_names_the_role_but_a_colleague_does_not(nlp: Language, text: str, role: str | None) -> None:
+    assert details_of(nlp, text).role == role
+
+
+def test_a_company_is_the_whole_name_never_a_day_or_a_titled_person(nlp: Language) -> None:
+    rival = details_of(nlp, "I'm accepting Morgan Stanley's offer unless I hear back by Monday.")
+    assert rival.rival == "Morgan Stanley" and rival.company is None
+    assert details_of(nlp, "Sorry, I just wanted to say thanks for Tuesday's interview.").company is None
+    assert details_of(nlp, "I'll keep ringing Mr Abara's office until someone answers.").company is None
+
+
+def test_a_deadline_keeps_its_time_of_day_and_a_wait_keeps_its_length(nlp: Language) -> None:
+    assert details_of(nlp, "I want an answer by Tuesday afternoon or I walk.").deadline == "by Tuesday afternoon"
+    assert details_of(nlp, "I need your decision within 24 hours.").deadline == "within 24 hours"
+    assert details_of(nlp, "I'll be a team lead within six months, just watch.").deadline is None
+    found = rewrites_of(nlp, "I've been waiting four weeks for a reply, which is ridiculous.")
+    assert "It's been four weeks since my interview; is there any update on the timeline?" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("You'd know I trained 12 apprentices if you'd bothered to read my CV.", "I trained 12 apprentices"),
+        ("I'll see you on the 9th for my first shift, I've already told my landlord.", "start on the 9th"),
+        ("Decide fast, I have two other firms waiting on me.", "two other firms"),
+        ("I expected a call back from Priyanka yesterday and nothing came.", "hear from Priyanka"),
+        (
+            "I'm sorry I don't know much about Salesforce yet, I'm kind of slow with new tools.",
+            "up to speed on Salesforce",
+        ),
+        ("Sorry, I just wanted to say thanks for Tuesday's interview.", "the interview on Tuesday"),
+    ],
+)
+def test_the_first_rewrite_shown_keeps_the_lines_own_details(analyzer: Analyzer, text: str, kept: str) -> None:
+    (sentence,) = analyzer.analyze(text).sentences
+    assert sentence.label != "assertive" and sentence.rewrites
+    assert kept in sentence.rewrites[0].text
+
+
+def test_a_stated_fact_is_not_turned_into_another_offer(nlp: Language) -> None:
+    for text in rewrites_of(nlp, "I turned down two other interviews to be here, so make it worth my while."):
+        assert "two other interviews in progress" not in text
