@@ -599,8 +599,8 @@ def _role(sentence: Span) -> str | None:
                 continue
             if len(words) > 1:
                 first = chunk[0].lower_
-                if first in {"the", "a", "an", "this"}:  # 'a receptionist job' is asked about as 'the receptionist job'
-                    return ("the" if first in {"a", "an"} else first) + chunk.text[len(first) :]
+                if first in {"the", "a", "an", "this"}:
+                    return first + chunk.text[len(first) :]
                 return "the " + " ".join(t.text for t in words)
     return None
 
