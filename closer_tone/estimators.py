@@ -7,7 +7,6 @@ Pipeline never sees spaCy objects, so it pickles small and can be inspected and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import spmatrix
@@ -20,12 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MaxAbsScaler
 
-
-@dataclass(frozen=True)
-class SentenceInput:
-    text: str
-    lemmas: str
-    features: dict[str, float]
+from closer_tone.features import SentenceInput
 
 
 class FeatureDictVectorizer(TransformerMixin, BaseEstimator):

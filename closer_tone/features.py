@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
 from closer_tone.mood import is_imperative, is_question
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    """A sentence as the classifier reads it: its text, its lemmas (names and numbers as placeholders), features."""
+
+    text: str
+    lemmas: str
+    features: dict[str, float]
+
 
 MODALS = ("can", "could", "will", "would", "shall", "should", "may", "might", "must")
 _CONTRACTED_MODALS = {

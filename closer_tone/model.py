@@ -1,49 +1,60 @@
 """The sentence tone classifier: how it is built, trained from the corpus, saved with a manifest, and loaded safely.
 
-A joblib file runs code when it is loaded, so `load_model` hashes the artefact and compares it with the
-manifest written beside it before unpickling anything.
+Training saves two artefacts: the scikit-learn Pipeline (joblib), for inspection and retraining, and the
+`LinearScorer` that analysis uses, plain arrays that load without scikit-learn and without unpickling. Both
+are hashed in the manifest and checked before they are read; a joblib file runs code when it is loaded, so
+the Pipeline is read only when someone asks for it (`TrainedModel.pipeline`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from importlib.metadata import version
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
-import sklearn
 import spacy
-from sklearn.metrics import f1_score
-from sklearn.pipeline import Pipeline
 from spacy.language import Language
 
 from closer_tone import __version__
 from closer_tone.corpus import CorpusError, Statement
 from closer_tone.cues import shipped_lexicon_sha256
 from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
-from closer_tone.estimators import SentenceInput, build_pipeline, calibrate
+from closer_tone.features import SentenceInput
 from closer_tone.parse import SPACY_MODEL, labelled_sentence_inputs
+from closer_tone.scorer import LinearScorer
 from closer_tone.tone import LABELS
 
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
 ARTEFACT = "tone-model.joblib"
+SCORER = "tone-scorer.npz"
 MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
 class TrainedModel:
-    pipeline: Pipeline
+    scorer: LinearScorer
     manifest: dict[str, object]
+    read_pipeline: Callable[[], Pipeline]
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        """The scikit-learn Pipeline the scorer was made from, read (and its hash checked) on first use."""
+        return self.read_pipeline()
 
     def score(self, inputs: Sequence[SentenceInput]) -> list[dict[str, float]]:
         """Calibrated probabilities per sentence, keyed by label."""
         if not inputs:
             return []
-        classes = list(self.pipeline.classes_)
-        rows = self.pipeline.predict_proba(inputs)
-        return [{label: float(row[classes.index(label)]) for label in LABELS} for row in rows]
+        columns = [self.scorer.labels.index(label) for label in LABELS]
+        return [dict(zip(LABELS, map(float, row[columns]), strict=True)) for row in self.scorer.probabilities(inputs)]
 
 
 def sentence_examples(statements: Sequence[Statement], split: str) -> tuple[list[str], list[str]]:
@@ -61,6 +72,11 @@ def split_examples(nlp: Language, statements: Sequence[Statement], split: str) -
 
 def train(statements: Sequence[Statement], corpus_sha256: str, nlp: Language) -> TrainedModel:
     """Fit on the train split, calibrate on the dev split; the test split is left for `closer-tone evaluate`."""
+    import sklearn
+    from sklearn.metrics import f1_score
+
+    from closer_tone.estimators import build_pipeline, calibrate
+
     inputs, labels = split_examples(nlp, statements, "train")
     dev_inputs, dev_labels = split_examples(nlp, statements, "dev")
     if len(set(labels)) < len(LABELS) or len(set(dev_labels)) < len(LABELS):
@@ -84,7 +100,7 @@ def train(statements: Sequence[Statement], corpus_sha256: str, nlp: Language) ->
         },
         "metrics": {"dev_sentence_macro_f1": dev_f1},
     }
-    return TrainedModel(pipeline, manifest)
+    return TrainedModel(LinearScorer.from_pipeline(pipeline), manifest, lambda: pipeline)
 
 
 def sha256_of(path: Path) -> str:
@@ -96,11 +112,20 @@ def sha256_of(path: Path) -> str:
 
 
 def save_model(model: TrainedModel, directory: Path) -> Path:
-    """Write the artefact, then a manifest holding its hash; the manifest is what makes the artefact loadable."""
+    """Write the artefacts, then a manifest holding their hashes; the manifest is what makes them loadable."""
+    import joblib
+
     directory.mkdir(parents=True, exist_ok=True)
     artefact = directory / ARTEFACT
     joblib.dump(model.pipeline, artefact, compress=3)
-    manifest = dict(model.manifest, artefact=ARTEFACT, artefact_sha256=sha256_of(artefact))
+    model.scorer.save(directory / SCORER)
+    manifest = dict(
+        model.manifest,
+        artefact=ARTEFACT,
+        artefact_sha256=sha256_of(artefact),
+        scorer=SCORER,
+        scorer_sha256=sha256_of(directory / SCORER),
+    )
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return artefact
 
@@ -119,30 +144,49 @@ def _load_verified(directory: Path) -> TrainedModel:
         raise ModelMissingError(f"no tone model in {directory} (no {MANIFEST}); {REBUILD_HINT}")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        artefact = directory / str(manifest["artefact"])
-        expected = str(manifest["artefact_sha256"])
+        artefact, scorer_path = directory / str(manifest["artefact"]), directory / str(manifest["scorer"])
+        expected = {artefact: str(manifest["artefact_sha256"]), scorer_path: str(manifest["scorer_sha256"])}
     except (ValueError, KeyError, TypeError):
         raise ModelIntegrityError(f"{manifest_path} is not a closer-tone manifest; {REBUILD_HINT}") from None
-    if not artefact.is_file():
-        raise ModelMissingError(f"the model file {artefact} is missing; {REBUILD_HINT}")
-    if sha256_of(artefact) != expected:
-        raise ModelIntegrityError(
-            f"{artefact} does not match the hash in its manifest (changed or corrupt), so it was not loaded; "
-            f"{REBUILD_HINT}"
-        )
-    for package, installed in (("scikit_learn", sklearn.__version__), ("spacy", spacy.__version__)):
-        built = str(manifest.get(package))
-        if _minor(built) != _minor(installed):
-            raise ModelVersionError(
-                f"the model was built with {package.replace('_', '-')} {built} but {installed} is installed; "
-                f"install the versions pinned in pyproject.toml or {REBUILD_HINT}"
-            )
+    for path, digest in expected.items():
+        _check_hash(path, digest)
+    _check_version("spacy", str(manifest.get("spacy")), spacy.__version__)
     if manifest.get("lexicon_sha256") != shipped_lexicon_sha256():
         raise ModelVersionError(f"the cue lexicon has changed since the model was trained; {REBUILD_HINT}")
-    pipeline = joblib.load(artefact)
-    if list(pipeline.classes_) != sorted(LABELS):
-        raise ModelIntegrityError(f"{artefact} predicts {list(pipeline.classes_)}, not the tone labels; {REBUILD_HINT}")
-    return TrainedModel(pipeline, manifest)
+    try:
+        scorer = LinearScorer.load(scorer_path)
+    except (ValueError, KeyError, OSError) as error:
+        raise ModelIntegrityError(f"{scorer_path} is not a closer-tone scorer ({error}); {REBUILD_HINT}") from None
+    if sorted(scorer.labels) != sorted(LABELS):
+        raise ModelIntegrityError(f"{scorer_path} predicts {list(scorer.labels)}, not the tone labels; {REBUILD_HINT}")
+    return TrainedModel(scorer, manifest, lambda: _read_pipeline(artefact, expected[artefact], manifest))
+
+
+def _read_pipeline(artefact: Path, digest: str, manifest: dict[str, object]) -> Pipeline:
+    """Unpickle the Pipeline only after its hash and scikit-learn's version are checked again."""
+    import joblib
+
+    _check_hash(artefact, digest)
+    _check_version("scikit_learn", str(manifest.get("scikit_learn")), version("scikit-learn"))
+    pipeline: Pipeline = joblib.load(artefact)
+    return pipeline
+
+
+def _check_hash(path: Path, digest: str) -> None:
+    if not path.is_file():
+        raise ModelMissingError(f"the model file {path} is missing; {REBUILD_HINT}")
+    if sha256_of(path) != digest:
+        raise ModelIntegrityError(
+            f"{path} does not match the hash in its manifest (changed or corrupt), so it was not loaded; {REBUILD_HINT}"
+        )
+
+
+def _check_version(package: str, built: str, installed: str) -> None:
+    if _minor(built) != _minor(installed):
+        raise ModelVersionError(
+            f"the model was built with {package.replace('_', '-')} {built} but {installed} is installed; "
+            f"install the versions pinned in pyproject.toml or {REBUILD_HINT}"
+        )
 
 
 def _minor(version: str) -> str:

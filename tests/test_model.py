@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from spacy.language import Language
 
@@ -14,6 +17,7 @@ from closer_tone.errors import ModelIntegrityError, ModelMissingError, ModelVers
 from closer_tone.model import (
     ARTEFACT,
     MANIFEST,
+    SCORER,
     TrainedModel,
     load_model,
     save_model,
@@ -62,6 +66,39 @@ def test_training_twice_gives_the_same_model(small_corpus: list, nlp: Language, 
     assert (first == second).all()
 
 
+def test_the_scorer_gives_the_pipelines_probabilities(trained: TrainedModel, small_corpus: list, nlp: Language) -> None:
+    inputs = labelled_sentence_inputs(nlp, small_corpus[:200])
+    expected = trained.pipeline.predict_proba(inputs)
+    assert list(trained.pipeline.classes_) == list(trained.scorer.labels)
+    assert np.abs(trained.scorer.probabilities(inputs) - expected).max() < 1e-12
+
+
+def test_saving_the_same_model_twice_writes_the_same_scorer_bytes(trained: TrainedModel, tmp_path: Path) -> None:
+    save_model(trained, tmp_path / "a")
+    save_model(trained, tmp_path / "b")
+    assert (tmp_path / "a" / SCORER).read_bytes() == (tmp_path / "b" / SCORER).read_bytes()
+
+
+def test_analysis_never_imports_scikit_learn_or_unpickles() -> None:
+    script = (
+        "import sys, closer_tone; closer_tone.analyze('Thanks for your time today.'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sklearn', 'joblib'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_scorer_holding_pickled_objects_is_refused(saved: Path) -> None:
+    np.savez(saved / SCORER, labels=np.asarray([{"run": "code"}], dtype=object))
+    manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
+    from closer_tone.model import sha256_of
+
+    manifest["scorer_sha256"] = sha256_of(saved / SCORER)
+    (saved / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match=r"\[E102\].*not a closer-tone scorer"):
+        load_model(saved)
+
+
 def test_a_saved_model_round_trips(saved: Path, small_corpus: list, nlp: Language) -> None:
     model = load_model(saved)
     assert model.manifest["training_data_sha256"] == "0" * 64
@@ -69,11 +106,14 @@ def test_a_saved_model_round_trips(saved: Path, small_corpus: list, nlp: Languag
     assert "mood.imperative" in model.manifest["features"]["named"]
 
 
-def test_a_changed_artefact_is_refused_before_unpickling(saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with (saved / ARTEFACT).open("ab") as artefact:
+@pytest.mark.parametrize("name", [ARTEFACT, SCORER])
+def test_a_changed_artefact_is_refused_before_unpickling(
+    saved: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with (saved / name).open("ab") as artefact:
         artefact.write(b"\0")
     monkeypatch.setattr("joblib.load", lambda *a, **k: pytest.fail("unpickled a file that failed its hash"))
-    with pytest.raises(ModelIntegrityError, match=r"\[E102\].*closer-tone train"):
+    with pytest.raises(ModelIntegrityError, match=rf"\[E102\].*{re.escape(name)}.*closer-tone train"):
         load_model(saved)
 
 
@@ -91,12 +131,22 @@ def test_a_corrupt_manifest_is_refused(saved: Path) -> None:
         load_model(saved)
 
 
-@pytest.mark.parametrize(("package", "built"), [("scikit_learn", "0.1.0"), ("spacy", "3.7.5")])
-def test_a_model_from_another_minor_version_is_refused(saved: Path, package: str, built: str) -> None:
+def test_a_model_parsed_by_another_spacy_minor_version_is_refused(saved: Path) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
-    (saved / MANIFEST).write_text(json.dumps(dict(manifest, **{package: built})), encoding="utf-8")
-    with pytest.raises(ModelVersionError, match=rf"\[E103\].*{re.escape(built)}.*pyproject.toml"):
+    (saved / MANIFEST).write_text(json.dumps(dict(manifest, spacy="3.7.5")), encoding="utf-8")
+    with pytest.raises(ModelVersionError, match=r"\[E103\].*spacy 3\.7\.5.*pyproject.toml"):
         load_model(saved)
+
+
+def test_a_pipeline_pickled_by_another_scikit_learn_minor_version_is_not_unpickled(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
+    (saved / MANIFEST).write_text(json.dumps(dict(manifest, scikit_learn="0.1.0")), encoding="utf-8")
+    model = load_model(saved)  # the scorer is plain arrays: scoring does not depend on scikit-learn
+    monkeypatch.setattr("joblib.load", lambda *a, **k: pytest.fail("unpickled with the wrong scikit-learn"))
+    with pytest.raises(ModelVersionError, match=r"\[E103\].*scikit-learn 0\.1\.0.*pyproject.toml"):
+        model.pipeline  # noqa: B018
 
 
 def test_a_model_trained_on_other_cue_rules_is_refused(saved: Path) -> None:
@@ -110,7 +160,7 @@ def test_a_model_from_another_patch_release_still_loads(saved: Path) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
     major, minor, *_ = manifest["scikit_learn"].split(".")
     (saved / MANIFEST).write_text(json.dumps(dict(manifest, scikit_learn=f"{major}.{minor}.99")), encoding="utf-8")
-    assert load_model(saved).manifest["scikit_learn"].endswith(".99")
+    assert list(load_model(saved).pipeline.classes_) == sorted(LABELS)
 
 
 def test_the_manifest_records_the_shipped_corpus_hash() -> None:
