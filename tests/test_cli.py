@@ -166,7 +166,8 @@ def test_the_interactive_prompt_judges_each_pasted_line_until_ctrl_d() -> None:
     typed = b"Sorry, I guess I rambled.\nCall me by Friday with your decision.\n\x04"
     output = run_in_terminal(["check"], typed, {"NO_COLOR": "1"})
     assert "Paste a closing line" in output
-    verdicts = re.findall(r"(passive|assertive|aggressive) \(\d\.\d\d\) [█·]", output)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
+    verdicts = re.findall(r"(passive|assertive|aggressive) \(\d\.\d\d\) [█·]", plain)
     assert verdicts[-2:] == ["passive", "aggressive"]
 
 
@@ -222,3 +223,9 @@ def test_evaluate_reports_the_model_beside_both_baselines(tmp_path: Path) -> Non
 def test_evaluate_scores_only_held_out_splits() -> None:
     result = runner.invoke(app, ["evaluate", "--split", "train"])
     assert result.exit_code == 2
+
+
+def test_an_argument_that_was_not_utf8_is_a_one_line_error() -> None:
+    result = runner.invoke(app, ["check", "I guess \udcff maybe"])  # how Python keeps a non-UTF-8 argv byte
+    assert result.exit_code == 2
+    assert result.output == "closer-tone: the text is not valid UTF-8; check the terminal's encoding\n"
