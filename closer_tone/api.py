@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
@@ -14,9 +15,9 @@ from closer_tone.checklist import checklist
 from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
 from closer_tone.model import TrainedModel, load_model
-from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, sentence_input
+from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
-from closer_tone.rewrite import candidates, tidy_statement
+from closer_tone.rewrite import Candidate, candidates, tidy_statement
 from closer_tone.screen import reason_not_judgeable
 from closer_tone.tone import most_severe, statement_scores, top_label
 
@@ -25,6 +26,9 @@ REWRITE_BAR = 0.7
 MAX_REWRITES = 3
 NO_REWRITE = "no rewrite passed the model's check; try asking a direct question about the next step"
 NO_STATEMENT_REWRITE = "no rewrite of the whole statement passed the model's check; see the sentences' rewrites"
+VERDICT_CACHE = 20_000
+"""How many rewrite texts an Analyzer remembers the model's verdict on (phrasings recur across statements)."""
+_NOT_A_STRING = "\0not a string"
 
 
 class Analyzer:
@@ -44,84 +48,126 @@ class Analyzer:
         self._user_rules = {rule.id: rule for rule in shown if rule in user_rules}
         self._user_matcher = CompiledRules(self.nlp.vocab, list(self._user_rules.values())) if user_rules else None
         self._lock = threading.Lock()
+        self._verdicts: OrderedDict[str, bool] = OrderedDict()
 
     def analyze(self, text: str) -> Analysis:
         return next(self.pipe([text]))
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[Analysis]:
-        """Analyses in input order; texts are parsed in batches and their sentences classified together."""
+    def pipe(self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1) -> Iterator[Analysis]:
+        """Analyses in input order, streamed: texts are parsed in batches and their sentences classified together.
+
+        `n_process` is spaCy's: how many processes parse the texts (-1 for one per CPU). The analyses are the
+        same, in the same order, whatever it is; rewrites are checked in this process.
+        """
         if isinstance(texts, str):
             raise ValueError("pipe() takes an iterable of texts; use analyze() for one text")
-        iterator = iter(texts)
-        while batch := list(islice(iterator, batch_size)):
-            yield from self._analyze_batch(batch)
+        screened: deque[tuple[str, str | None]] = deque()
 
-    def _analyze_batch(self, texts: list[str]) -> list[Analysis]:
-        for text in texts:
-            if not isinstance(text, str):
-                raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
-        reasons = [reason_not_judgeable(text) for text in texts]
-        judgeable = [text for text, reason in zip(texts, reasons, strict=True) if reason is None]
-        with self._lock:
-            docs, sentences, scores = self._scored(judgeable)
-            user_cues = [self._user_matcher.find(doc) if self._user_matcher else [] for doc in docs]
-            judged = [
-                self._statement(text, doc, list(zip(spans, rows, strict=True)), extra)
-                for text, doc, spans, rows, extra in zip(judgeable, docs, sentences, scores, user_cues, strict=True)
-            ]
-            judged = self._with_rewrites(judged, docs, sentences)
-        results, done = [], iter(judged)
-        for text, reason in zip(texts, reasons, strict=True):
-            results.append(Analysis(text=text, label=None, reason=reason) if reason is not None else next(done))
-        return results
+        def judgeable() -> Iterator[str]:
+            for text in texts:
+                reason = reason_not_judgeable(text) if isinstance(text, str) else _NOT_A_STRING
+                screened.append((text, reason))
+                if reason == _NOT_A_STRING:
+                    return
+                if reason is None:
+                    yield prepare(text)
 
-    def _scored(self, texts: list[str]) -> tuple[list[Doc], list[list[Span]], list[list[dict[str, float]]]]:
-        """Parse texts and score every judged sentence in one model call; scores come back grouped per text."""
-        docs = list(parse(self.nlp, texts))
+        docs = iter(self.nlp.pipe(judgeable(), batch_size=batch_size, n_process=n_process))
+        ordered = _in_input_order(screened, docs)
+        try:
+            while True:
+                with self._lock:
+                    batch = list(islice(ordered, batch_size))
+                    if not batch:
+                        return
+                    for text, reason, _ in batch:
+                        if reason == _NOT_A_STRING:
+                            raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
+                    analyses = self._analyze_batch(batch)
+                yield from analyses
+        finally:
+            close = getattr(docs, "close", None)
+            if close is not None:
+                close()  # stops spaCy's worker processes when the caller stops early
+
+    def _analyze_batch(self, batch: list[tuple[str, str | None, Doc | None]]) -> list[Analysis]:
+        parsed = [(text, doc) for text, _, doc in batch if doc is not None]
+        docs = [doc for _, doc in parsed]
         sentences = [judged_sentences(doc) for doc in docs]
+        scores = self._scores(sentences)
+        user_cues = [self._user_matcher.find(doc) if self._user_matcher else [] for doc in docs]
+        judged = [
+            self._statement(text, doc, list(zip(spans, rows, strict=True)), extra)
+            for (text, doc), spans, rows, extra in zip(parsed, sentences, scores, user_cues, strict=True)
+        ]
+        done = iter(self._with_rewrites(judged, docs, sentences))
+        return [
+            Analysis(text=text, label=None, reason=reason) if reason is not None else next(done)
+            for text, reason, _ in batch
+        ]
+
+    def _scores(self, sentences: list[list[Span]]) -> list[list[dict[str, float]]]:
+        """Every judged sentence scored in one model call; scores come back grouped per text."""
         flat = iter(self.model.score([sentence_input(span) for spans in sentences for span in spans]))
-        return docs, sentences, [[next(flat) for _ in spans] for spans in sentences]
+        return [[next(flat) for _ in spans] for spans in sentences]
 
     def _verified(self, texts: list[str]) -> list[bool]:
-        """Which candidate texts the model itself judges assertive, with P(assertive) >= the bar."""
-        verdicts = []
-        for rows in self._scored(texts)[2]:
+        """Which candidate texts the model itself judges assertive, with P(assertive) >= the bar.
+
+        A verdict depends on the text alone, so each distinct text is parsed once, and the verdicts on the
+        most recent texts are remembered: the same phrasings are proposed for many statements.
+        """
+        verdicts: dict[str, bool] = {}
+        for text in texts:
+            if text in self._verdicts:
+                self._verdicts.move_to_end(text)
+                verdicts[text] = self._verdicts[text]
+        unknown = [text for text in dict.fromkeys(texts) if text not in verdicts]
+        scores = self._scores([judged_sentences(doc) for doc in parse(self.nlp, unknown)])
+        for text, rows in zip(unknown, scores, strict=True):
             assertive = bool(rows) and most_severe(map(top_label, rows)) == "assertive"
-            verdicts.append(assertive and statement_scores(rows)["assertive"] >= REWRITE_BAR)
-        return verdicts
+            verdicts[text] = self._verdicts[text] = assertive and statement_scores(rows)["assertive"] >= REWRITE_BAR
+            if len(self._verdicts) > VERDICT_CACHE:
+                self._verdicts.popitem(last=False)
+        return [verdicts[text] for text in texts]
 
     def _with_rewrites(self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]]) -> list[Analysis]:
-        """Rewrites for every flagged sentence, then for each flagged statement, each checked by the model."""
-        proposals = []
+        """Rewrites for every flagged sentence, then for each flagged statement, each checked by the model.
+
+        A sentence shows the first MAX_REWRITES candidates the model passes, ranked by how many of the line's
+        names, dates and numbers they keep (then as proposed), so candidates are checked in that order, a few
+        per sentence at a time, all sentences together, until each has its rewrites or runs out of candidates.
+        """
+        ranked: list[list[Candidate]] = []
         for analysis, doc, group in zip(analyses, docs, spans, strict=True):
             if analysis.label is None:
                 continue
             cues = doc.spans[DEFAULT_SPANS_KEY]
             for sentence, span in zip(analysis.sentences, group, strict=True):
                 if sentence.label != "assertive":
-                    proposals += [(sentence, c) for c in candidates(span, cues_within(span, cues))]
-        verdicts = self._verified([candidate.text for _, candidate in proposals])
-        ranked: dict[int, list[tuple[int, int, Rewrite]]] = {}
-        for order, ((sentence, candidate), ok) in enumerate(zip(proposals, verdicts, strict=True)):
-            if ok:
-                rewrite = Rewrite(candidate.text, candidate.changes)
-                ranked.setdefault(id(sentence), []).append((-candidate.kept, order, rewrite))
-        # Among the rewrites the model passes, the ones keeping most of the line's names, dates and numbers first.
-        passed = {key: [rewrite for *_, rewrite in sorted(options)[:MAX_REWRITES]] for key, options in ranked.items()}
+                    proposed = candidates(span, cues_within(span, cues))
+                    ranked.append(sorted(proposed, key=lambda candidate: -candidate.kept))  # stable: ties as proposed
+        shown: list[list[Rewrite]] = [[] for _ in ranked]
+        checked = [0] * len(ranked)
+        while True:
+            wanted = []
+            for index, options in enumerate(ranked):
+                more = options[checked[index] : checked[index] + MAX_REWRITES - len(shown[index])]
+                checked[index] += len(more)
+                wanted += [(index, candidate) for candidate in more]
+            if not wanted:
+                break
+            for (index, candidate), ok in zip(wanted, self._verified([c.text for _, c in wanted]), strict=True):
+                if ok:
+                    shown[index].append(Rewrite(candidate.text, candidate.changes))
+        passed = iter(shown)
         updated = []
         for analysis, doc in zip(analyses, docs, strict=True):
             if analysis.label is None:
                 updated.append(analysis)
                 continue
             sentences = tuple(
-                s
-                if s.label == "assertive"
-                else replace(
-                    s,
-                    rewrites=tuple(passed.get(id(s), [])),
-                    rewrite_note=None if passed.get(id(s)) else NO_REWRITE,
-                )
-                for s in analysis.sentences
+                s if s.label == "assertive" else _with_sentence_rewrites(s, next(passed)) for s in analysis.sentences
             )
             updated.append(replace(analysis, sentences=sentences, checklist=checklist(sentences, doc)))
         return self._with_statement_rewrites(updated)
@@ -182,6 +228,33 @@ class Analyzer:
         rule = self._user_rules.get(span.label_)
         tone, message = (rule.tone, rule.message) if rule else (str(shipped["tone"]), str(shipped["message"]))  # type: ignore[index]
         return Cue(span.start_char, span.end_char, text[span.start_char : span.end_char], span.label_, tone, message)
+
+
+def _with_sentence_rewrites(sentence: Sentence, rewrites: list[Rewrite]) -> Sentence:
+    return replace(sentence, rewrites=tuple(rewrites), rewrite_note=None if rewrites else NO_REWRITE)
+
+
+def _in_input_order(
+    screened: deque[tuple[str, str | None]], docs: Iterator[Doc]
+) -> Iterator[tuple[str, str | None, Doc | None]]:
+    """Each text with why it is not judged, or with its parse, in input order.
+
+    Parsing reads texts ahead into `screened` (the screen runs as spaCy asks for texts); a parse belongs to
+    the first judgeable text not yet given its parse.
+    """
+    pulled: Doc | None = None
+    while True:
+        if not screened:
+            pulled = next(docs, None)
+            if not screened:
+                return
+        text, reason = screened.popleft()
+        if reason is not None:
+            yield text, reason, None
+            continue
+        doc = pulled if pulled is not None else next(docs)
+        pulled = None
+        yield text, None, doc
 
 
 def _position(span: Span) -> tuple[int, int, str]:
