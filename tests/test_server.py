@@ -150,7 +150,10 @@ def test_a_body_within_the_limit_reaches_the_app_whole() -> None:
     async def app(scope: Any, receive: Any, send: Any) -> None:
         seen.append(await receive())
 
-    parts = [{"type": "http.request", "body": b"abc", "more_body": True}, {"type": "http.request", "body": b"de"}]
+    parts: list[dict[str, Any]] = [
+        {"type": "http.request", "body": b"abc", "more_body": True},
+        {"type": "http.request", "body": b"de"},
+    ]
     call(BodyLimit(app, max_body=5), [(b"content-length", b"5")], parts)
     assert seen == [{"type": "http.request", "body": b"abcde", "more_body": False}]
 

@@ -194,7 +194,6 @@
 
   function sentenceText(text, offsets, sentence, note) {
     const paragraph = el("p", "sentence-text");
-    const explanations = new Map();
     const slice = (start, end) => text.slice(offsets[start], offsets[end]);
     let cursor = sentence.start;
     for (const group of cueGroups(sentence.cues)) {
@@ -208,11 +207,9 @@
       const description = el("span", "visually-hidden", ` (${tone} cue) ${explained.join(" ")}`);
       description.id = `cue-${++ids}`;
       mark.setAttribute("aria-describedby", description.id);
-      explanations.set(mark, explained);
+      // The note stays until another cue is shown: hiding it on blur would move the buttons under the pointer.
       mark.addEventListener("focus", () => explain(note, explained));
       mark.addEventListener("mouseenter", () => explain(note, explained));
-      mark.addEventListener("blur", () => explainFocused(note, explanations));
-      mark.addEventListener("mouseleave", () => explainFocused(note, explanations));
       paragraph.append(mark, description);
       cursor = Math.max(cursor, group.end);
     }
@@ -223,13 +220,6 @@
   function explain(note, lines) {
     note.replaceChildren(...lines.map((line) => el("p", "", line)));
     note.hidden = false;
-  }
-
-  // Leaving a highlight with the mouse goes back to the one that has keyboard focus, if any.
-  function explainFocused(note, explanations) {
-    const lines = explanations.get(document.activeElement);
-    if (lines) explain(note, lines);
-    else note.hidden = true;
   }
 
   function renderChecklist(analysis) {
