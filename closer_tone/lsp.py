@@ -281,24 +281,27 @@ class CloserToneServer(LanguageServer):
             self.tell(str(error))
             return lines, []
         judged = [s for s in statements(lines.text, kind == "markdown") if not s.ignored]
-        new = list(dict.fromkeys(s.text for s in judged if (key, s.text) not in self._analyses))
+        # Taken out of the cache before waiting, so that another document's analysis cannot evict them meanwhile.
+        cached = {s.text: self._analyses.get((key, s.text)) for s in judged}
+        analyses = {text: analysis for text, analysis in cached.items() if analysis is not None}
+        new = [text for text in cached if text not in analyses]
         if new:
-            analysed = await asyncio.to_thread(lambda: list(analyzer.pipe(new)))
-            self._analyses.update(((key, text), analysis) for text, analysis in zip(new, analysed, strict=True))
+            analyses.update(zip(new, await asyncio.to_thread(lambda: list(analyzer.pipe(new))), strict=True))
             self.window_log_message(
                 types.LogMessageParams(
                     types.MessageType.Log, f"{document.uri}: analysed {len(new)} of {len(judged)} statements"
                 )
             )
-        found = []
-        for statement in judged:
-            analysis = self._analyses[key, statement.text]
-            self._analyses.move_to_end((key, statement.text))
-            for sentence in analysis.sentences:
-                if sentence.label != "assertive":
-                    found.append(Finding(statement, sentence, *statement.span(sentence.start, sentence.end)))
+        for text, analysis in analyses.items():
+            self._analyses[key, text] = analysis
+            self._analyses.move_to_end((key, text))
         while len(self._analyses) > CACHED_ANALYSES:
             self._analyses.popitem(last=False)
+        found = []
+        for statement in judged:
+            for sentence in analyses[statement.text].sentences:
+                if sentence.label != "assertive":
+                    found.append(Finding(statement, sentence, *statement.span(sentence.start, sentence.end)))
         return lines, found
 
     async def publish(self, uri: str) -> None:

@@ -7,7 +7,6 @@ so a server counting code points instead of UTF-16 units fails after the first e
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import sys
 from collections import defaultdict
@@ -181,7 +180,6 @@ def test_markdown_text_maps_back_past_markup_and_link_targets() -> None:
 async def test_a_diagnostic_for_each_passive_or_aggressive_sentence(client: LanguageClient, workspace: Path) -> None:
     path = workspace / "script.txt"
     diagnostics = await opened(client, path, TEXT, "plaintext")
-    print(json.dumps(default_converter().unstructure(PUBLISHED[path.as_uri()][-1]), ensure_ascii=False, indent=1))
     assert [(at(TEXT, d.range), d.severity, d.code, d.source) for d in diagnostics] == [
         (PASSIVE, types.DiagnosticSeverity.Information, "hedge.i_guess", "closer-tone"),
         (AGGRESSIVE, types.DiagnosticSeverity.Warning, "demand.i_need_answer", "closer-tone"),
