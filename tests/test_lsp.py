@@ -306,7 +306,9 @@ async def test_project_settings_then_client_settings(client: LanguageClient, wor
 
 
 @on_the_server
-async def test_edits_in_quick_succession_are_analysed_once(client: LanguageClient, workspace: Path) -> None:
+async def test_edits_in_quick_succession_are_analysed_once_and_a_save_republishes(
+    client: LanguageClient, workspace: Path
+) -> None:
     path, uri = workspace / "typing.txt", (workspace / "typing.txt").as_uri()
     await opened(client, path, TEXT, "plaintext")
     seen, logged = len(PUBLISHED[uri]), len(client.log_messages)
@@ -325,4 +327,7 @@ async def test_edits_in_quick_succession_are_analysed_once(client: LanguageClien
     await asyncio.sleep(0.6)
     assert len(PUBLISHED[uri]) == seen + 1
     assert [m.message for m in client.log_messages[logged:]] == [f"{uri}: analysed 1 of 3 statements"]
+
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    assert [at(text, d.range) for d in await published(uri, seen + 1)] == [PASSIVE, AGGRESSIVE]
     await closed(client, uri)
