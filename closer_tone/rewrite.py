@@ -78,11 +78,11 @@ def _data() -> dict[str, Any]:
 def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     """Rewrite candidates for one flagged sentence, most faithful first, each different from the sentence."""
     found: list[Candidate] = []
-    for edited in (_edit(sentence, cues), *_as_question(sentence), *_pruned(sentence, cues)):
-        if edited:
-            found.append(edited)
     details = extract_details(sentence, cues)
     wanted = intents(sentence, cues, details)
+    for edited in (_edit(sentence, cues), *_as_question(sentence)):
+        if edited:
+            found.append(edited)
     if "thanks" in wanted and wanted[0] != "thanks":
         thanks = _phrasings("thanks", details)[0]
         carried = {"role": None} if details.role and details.role in thanks.text else {}
@@ -91,12 +91,17 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
         found += [Candidate(f"{thanks.text} {other.text}", thanks.changes + other.changes) for other in rest[:1]]
     for intent in wanted:
         found += _phrasings(intent, details)
+    found += _pruned(sentence, cues, wanted[0])  # after the phrasings: shown first only when it keeps more
     content = _key_content(sentence, details)
     unique: dict[str, Candidate] = {}
     for candidate in found:
-        kept = sum(item in candidate.text for item in content)
+        held = {word for item in content if item in candidate.text for word in re.findall(r"\w+", item.lower())}
+        kept = len(held - _PLAIN)  # how many of the words of the line's details it keeps
         unique.setdefault(_key(candidate.text), replace(candidate, kept=kept))
     return [c for key, c in unique.items() if key != _key(sentence.text)]
+
+
+_PLAIN = {"the", "a", "an", "by", "on", "at", "of", "in", "my", "your", "role", "for", "to", "this", "i"}
 
 
 def _key(text: str) -> str:
@@ -159,24 +164,34 @@ def _as_question(sentence: Span) -> list[Candidate]:
 
     An order to the interviewer becomes a request: the command's own clause, asked with 'could you', without
     its urgency ('please', 'right now', 'hurry up and') and without a clause after it that has its own subject.
-    When the urgency words named the day ('today', 'tonight'), a second request keeps the day.
+    When the urgency words named the day ('today', 'tonight'), the request keeps the day, and a second one
+    goes without it. A demand put as the candidate's need is asked the same way: 'I'll need you to confirm the
+    4-day week in writing before I even consider this.' -> 'Could you confirm the 4-day week in writing?'
     """
     doc = sentence.doc
     leading = [t for t in sentence if not t.is_punct and t.lower_ not in SOFTENERS]
-    root = leading[0] if leading else sentence.root
-    if root.tag_ != "VB" or any(child.dep_ in {"nsubj", "nsubjpass"} for child in root.children):
+    root = _asked_of_you(sentence) or (leading[0] if leading else sentence.root)
+    if root.tag_ != "VB" or any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ != "you" for c in root.children):
         return []
     end = sentence.end
-    for token in doc[root.i : sentence.end]:
-        if token.text in {",", ";", "-", "—"} and any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[token.i : end]):
+    cuts = set(_data()["consequence_words"]) | {"before", "until", "unless"}
+    for token in doc[root.i + 1 : sentence.end]:
+        own = token.i + 1 < sentence.end and doc[token.i + 1].dep_ in {"nsubj", "nsubjpass", "expl"}
+        dash = token.text == "-" and bool(doc[token.i - 1].whitespace_)  # not the '-' of '4-day'
+        dated = token.text == "," and _is_date(doc[token.i - 1].text) and doc[token.i + 1].lower_ in _MONTHS
+        after = any(t.dep_ in {"nsubj", "nsubjpass"} for t in doc[token.i : end])
+        if (token.text in {",", ";", "—"} or dash) and after and not dated:
             end = token.i
+            break
+        if token.lower_ in cuts and (own or doc[min(token.i + 1, sentence.end - 1)].tag_ == "VB"):
+            end = token.i  # '... so I can review it before I accept', '... or forget it'
             break
     clause = doc[root.i : end]
     urgent = set(_hedge_words(clause, _data()["urgency_phrases"]))
     days = {t.i for t in clause if t.i in urgent and _is_date(t.text)}
     found = []
-    for gone in (urgent, urgent - days) if days else (urgent,):
-        words = [t for t in clause if t.i not in gone and (not t.is_punct or t.text == ",")]
+    for gone in (urgent - days, urgent) if days else (urgent,):
+        words = [t for t in clause if t.i not in gone and t.text not in {".", "!", "?", ";", ":", "...", "…"}]
         if len(words) < 2 or words[0].tag_ != "VB":
             return []
         body = "".join(t.text_with_ws for t in words).strip().rstrip(",")
@@ -185,37 +200,132 @@ def _as_question(sentence: Span) -> list[Candidate]:
     return found
 
 
-def _pruned(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
-    """Keep the clauses that carry no passive or aggressive cue, alone and followed by a next-step question.
-
-    'I've emailed you three times now, Karen, so I assume you don't care.' keeps 'I've emailed you three
-    times now, Karen' and drops the jab.
-    """
-    rules = sentence.doc.spans["closer_tone"].attrs["rules"] if "closer_tone" in sentence.doc.spans else {}
-    flagged = [c for c in cues if rules.get(c.label_, {}).get("tone") not in (None, "assertive")]
-    if not flagged:
-        return []
-    clauses, start = [], sentence.start
+def _asked_of_you(sentence: Span) -> Token | None:
+    """The verb of a demand put as the candidate's own need: 'confirm' in 'I'll need you to confirm ...'."""
     for token in sentence:
-        starts_clause = token.i + 1 < sentence.end and token.doc[token.i + 1].dep_ in {"nsubj", "nsubjpass", "expl"}
-        if token.text in {",", ";", ":", "—"} or (token.lower_ in {"or", "so", "because"} and starts_clause):
-            clauses.append((start, token.i))
-            start = token.i + 1
-    clauses.append((start, sentence.end))
-    kept = [
-        (a, b)
-        for a, b in clauses
-        if b > a and not any(c.start < b and c.end > a for c in flagged) and any(t.is_alpha for t in sentence.doc[a:b])
-    ]
+        if token.lemma_.lower() not in _words("demand_lemmas"):
+            continue
+        if not any(c.dep_ == "nsubj" and c.lower_ == "i" for c in token.children):
+            continue
+        for verb in token.children:
+            you = [c for c in verb.children if c.dep_ == "nsubj" and c.lower_ == "you"]
+            if verb.dep_ in {"ccomp", "xcomp"} and verb.tag_ == "VB" and you and you[0].i == verb.i - 2:
+                return verb
+    return None
+
+
+def _pruned(sentence: Span, cues: Sequence[Span], intent: str = "next_step") -> list[Candidate]:
+    """The sentence's own clauses that carry its facts, without the ones that push or undercut, then a question.
+
+    A clause goes when a passive or aggressive cue in it cannot be deleted on its own (hedge words inside a kept
+    clause are deleted), when it only defers ('if you needed', 'I guess', 'do you think'), when it comes before a
+    'but' that follows such a cue ('Sorry, I don't mean to be pushy, but did you get my references?'), and when
+    nothing else went, from the first consequence on ('..., so you'd better not back out now'). What is left is
+    offered alone and followed by a question for the line's intent: 'I've emailed you three times now, Karen. Is
+    there any update on the timeline?'
+    """
+    data = _data()
+    doc = sentence.doc
+    rules = doc.spans["closer_tone"].attrs["rules"] if "closer_tone" in doc.spans else {}
+    flagged = [c for c in cues if rules.get(c.label_, {}).get("tone") not in (None, "assertive")]
+    deletable: set[int] = set()
+    for cue in flagged:
+        if cue.label_.split(".", 1)[0] in {"hedge", "minimizer"}:
+            deletable.update(_hedge_words(cue, data["delete_phrases"]))
+    stuck = [c for c in flagged if not set(range(c.start, c.end)) <= deletable]
+    clauses = _clauses(sentence)
+    deferrals = tuple(f"{words} " for words in data["deferral_clauses"])
+
+    def keep(a: int, b: int) -> bool:
+        words = " ".join(t.lower_ for t in doc[a:b] if not t.is_punct)
+        if not words or any(c.start < b and c.end > a for c in stuck) or f"{words} ".startswith(deferrals):
+            return False
+        return any(t.is_alpha for t in doc[a:b])
+
+    consequences = set(data["consequence_words"])
+    kept = [(a, b, o) for a, b, o in clauses if keep(a, b) and o not in consequences]
     if len(kept) == len(clauses) or not kept:
         return []
-    text = ", ".join(sentence.doc[a:b].text.strip(" .!?") for a, b in kept)
+    asks = sentence.text.rstrip().endswith("?")
+    turn = next(
+        (
+            i
+            for i, (a, b, opener) in enumerate(kept)
+            if opener == "but" and (any(c.start < a for c in stuck) or (asks and _asks(doc[a:b], deletable)))
+        ),
+        0,
+    )
+    kept = kept[turn:]
+    dropped = [(a, b) for a, b, _ in clauses if (a, b) not in {(x, y) for x, y, _ in kept}]
+    if not stuck and any(t.i in _content_tokens(sentence) for a, b in dropped for t in doc[a:b]):
+        return []  # a consequence with the line's own details in it is not cut
+    parts = []
+    for index, (a, b, _) in enumerate(kept):
+        after = kept[index + 1][0] if index + 1 < len(kept) else b
+        joined = all(doc[i].is_punct or doc[i].lower_ in {"but", "and"} for i in range(b, after))
+        end = after if joined else b  # 'on the 9th, but I can move it' keeps its 'but'
+        parts.append(
+            "".join(t.text_with_ws for t in doc[a:end] if t.i not in deletable).strip() + ("" if joined else ",")
+        )
+    words = [t for a, b, _ in kept for t in doc[a:b] if t.i not in deletable and not t.is_punct]
+    closing = words and words[0].lower_ in data["closing_words"]
+    said = any(t.tag_ in {"VBD", "VBP", "VBZ", "MD"} for t in words) or _asks(doc[kept[0][0] : kept[0][1]], deletable)
+    if not words or words[0].tag_ == "VB" or not (closing or said):
+        return []  # a fragment ('Even next Monday.') or an order (asked as a request elsewhere)
+    text = " ".join(parts).strip(" ,.!?")
+    text = re.sub(r"^(?:but|and|so|or|because|which)\b[,\s]*", "", text, flags=re.I)
     if len(re.findall(r"[^\W\d_]+", text)) < 3:
         return []
     change = ("dropped the part that pushed or undercut",)
-    asked = tidy(text, question=False).rstrip(".") + ". What are the next steps from here?"
-    asks = kept[-1] == clauses[-1] and sentence.text.rstrip().endswith("?")  # the question clause survived
-    return [Candidate(tidy(text, question=asks), change), Candidate(asked, change)]
+    if asks and (kept[-1][:2] == clauses[-1][:2] or _asks(doc[kept[0][0] : kept[0][1]], deletable)):
+        return [Candidate(tidy(_inverted(text), question=True), change)]
+    question = data["follow_questions"].get(intent, data["follow_questions"]["next_step"])
+    return [Candidate(tidy(text), change), Candidate(tidy(text).rstrip(".") + ". " + question, change)]
+
+
+def _asks(clause: Span, deleted: set[int]) -> bool:
+    """A clause that opens like a question: 'would it be possible', 'did you get', 'maybe we could talk'."""
+    words = [t for t in clause if not t.is_punct and t.i not in deleted and t.lower_ not in {"but", "and", "so"}]
+    if not words:
+        return False
+    if words[0].tag_ in {"MD", "VBZ", "VBD", "VBP"} or words[0].tag_.startswith("W"):
+        return True
+    return len(words) > 1 and words[0].lower_ in {"we", "i"} and words[1].lower_ in {"could", "can"}
+
+
+def _inverted(text: str) -> str:
+    """'we could talk about it' asked as 'could we talk about it'."""
+    return re.sub(r"^(we|I) (could|can)\b", lambda m: f"{m.group(2)} {m.group(1)}", text, flags=re.I)
+
+
+def _content_tokens(sentence: Span) -> set[int]:
+    """Where the line's names and numbers are."""
+    return {
+        t.i
+        for t in sentence
+        if (t.pos_ == "PROPN" and t.lower_ != "i")
+        or any(c.isdigit() for c in t.text)
+        or (t.like_num and t.lower_ != "one")
+    }
+
+
+def _clauses(sentence: Span) -> list[tuple[int, int, str]]:
+    """The sentence cut at punctuation and at connectives that open a clause of their own, each with what opened it."""
+    doc = sentence.doc
+    connectives = set(_data()["consequence_words"]) | {"but"}
+    clauses, start, opener = [], sentence.start, ""
+    for token in sentence:
+        nxt = doc[token.i + 1] if token.i + 1 < sentence.end else None
+        own = nxt is not None and (nxt.dep_ in {"nsubj", "nsubjpass", "expl"} or nxt.tag_ in {"VB", "MD", "VBD"})
+        if token.lower_ == "which" and token.dep_ == "nsubj" and token.i > start:
+            clauses.append((start, token.i, opener))
+            start, opener = token.i, "which"
+        elif token.text in {",", ";", ":", "—"} or (token.lower_ in connectives and own):
+            clauses.append((start, token.i, opener))
+            start = token.i + 1
+            opener = token.lower_ if token.is_alpha else (nxt.lower_ if nxt is not None else "")
+    clauses.append((start, sentence.end, opener))
+    return [(a, b, o) for a, b, o in clauses if b > a]
 
 
 def _hedge_words(cue: Span, phrases: list[str]) -> list[int]:
@@ -563,7 +673,9 @@ def _occupation(sentence: Span) -> str | None:
         if token.dep_ == "compound" and token.head.lemma_.lower() in occupations:
             continue  # the last word of 'sous chef' is the head
         owner = token.head if token.dep_ == "compound" else token
-        if any(c.dep_ == "poss" or c.lower_ in {"other", "another"} for c in owner.children):
+        if any(
+            c.dep_ == "poss" or c.lower_ in {"other", "another", "every", "any", "some", "all"} for c in owner.children
+        ):
             continue
         start = token.i
         while start - 1 >= sentence.start:
@@ -663,6 +775,7 @@ def _fact(sentence: Span, cues: Sequence[Span]) -> tuple[str | None, str | None]
             and subject
             and subject[0].lower_ == "i"
             and token.tag_ in {"VBD", "VBN"}
+            and token.lemma_.lower() not in {"be", "have", "get"}  # 'I've got two kids to feed' is no record
             and not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS) for c in token.children)
             and (
                 token.dep_ in {"ROOT", "conj"}
@@ -843,10 +956,26 @@ def tidy_statement(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+def _anchors(sentence: Span) -> list[str]:
+    """The things the line names that a rewrite should not lose, as written: a noun phrase whose head is
+    specified by a compound, a number or a name ('the weekend rota', 'the 4-day week', 'the Elm Street store')."""
+    found = []
+    for chunk in sentence.noun_chunks:
+        if chunk.root.pos_ != "NOUN":
+            continue
+        if chunk.root.lower_ in {"sort", "kind", "bit", "lot", "couple"} or chunk[0].lower_ == "your":
+            continue
+        if any(t.dep_ in {"compound", "nummod"} or (t.dep_ == "amod" and t.like_num) for t in chunk.root.lefts):
+            found.append(chunk.text)
+    return found
+
+
 def _key_content(sentence: Span, details: Details) -> list[str]:
     """The specifics a rewrite should keep: names, numbers, days and dates, the role, the company."""
     found = [t.text for t in sentence if t.pos_ == "PROPN" or t.like_num or any(c.isdigit() for c in t.text)]
+    found += [t.text for t in sentence if t.lower_.removesuffix("s") in _DATE_WORDS]  # 'Fridays'
     found = [text for text in found if text.lower() not in {"one", "i"}]
+    found += _anchors(sentence)
     found += [
         value
         for value in (
