@@ -141,18 +141,11 @@ def statements(text: str, markdown: bool) -> list[Statement]:
     if not markdown:
         return [
             Statement(p.text, p.ignored, p.line - 1, p.column - 1, starts[p.line - 1] + p.column - 1, p.text)
-            for p in readers._text_passages("", text)
+            for p in readers.text_passages(text)
         ]
-    # The readers report where a paragraph starts; where it ends comes from the same parse.
-    tokens = readers._MARKDOWN.parse("\n".join(readers._without_front_matter(lines)))
-    ends = {
-        inline.map[0]: inline.map[1]
-        for opening, inline in itertools.pairwise(tokens)
-        if opening.type == "paragraph_open" and inline.map is not None
-    }
     found = []
-    for passage in readers._markdown_passages("", text):
-        first, last = passage.line - 1, ends[passage.line - 1] - 1
+    for passage, end_line in readers.markdown_passages(text):
+        first, last = passage.line - 1, end_line - 1
         start = starts[first] + passage.column - 1
         source = text[start : starts[last] + len(lines[last])]
         found.append(Statement(passage.text, passage.ignored, first, passage.column - 1, start, source))

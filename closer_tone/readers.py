@@ -141,9 +141,9 @@ def read_passages(path: Path, *, column: str = "text", field: str = "text") -> I
         return _docx_passages(name, data)
     text = _decode(name, data)
     if suffix == ".txt":
-        return _text_passages(name, text)
+        return text_passages(text, name)
     if suffix == ".md":
-        return _markdown_passages(name, text)
+        return (passage for passage, _ in markdown_passages(text, name))
     if suffix == ".csv":
         return _csv_passages(name, text, column)
     return _jsonl_passages(name, text, field)
@@ -177,7 +177,8 @@ def _is_directive(line: str) -> bool:
     return _DIRECTIVE.fullmatch(line.strip()) is not None
 
 
-def _text_passages(path: str, text: str) -> Iterator[Passage]:
+def text_passages(text: str, path: str = "") -> Iterator[Passage]:
+    """The statements of plain text (line ends already `\\n`): what `scan` reads from a .txt file."""
     lines = text.split("\n")
     for number, line in enumerate(lines, 1):
         statement = line.strip()
@@ -186,7 +187,11 @@ def _text_passages(path: str, text: str) -> Iterator[Passage]:
             yield _passage(path, number, column, statement, number > 1 and _is_directive(lines[number - 2]))
 
 
-def _markdown_passages(path: str, text: str) -> Iterator[Passage]:
+def markdown_passages(text: str, path: str = "") -> Iterator[tuple[Passage, int]]:
+    """The statements of Markdown (line ends already `\\n`), each with the 1-based line its paragraph ends on.
+
+    What `scan` reads from a .md file; the end line lets an editor replace a paragraph that spans lines.
+    """
     lines = text.split("\n")
     tokens = _MARKDOWN.parse("\n".join(_without_front_matter(lines)))
     for opening, inline in itertools.pairwise(tokens):
@@ -198,7 +203,7 @@ def _markdown_passages(path: str, text: str) -> Iterator[Passage]:
             # The paragraph's first line, markers and indentation cut off, is the end of its source line.
             column = len(lines[first].rstrip()) - len(inline.content.split("\n", 1)[0].strip()) + 1
             marked = _has_marker(inline.content) or (first > 0 and _is_directive(lines[first - 1]))
-            yield _passage(path, first + 1, column, statement, marked)
+            yield _passage(path, first + 1, column, statement, marked), inline.map[1]
 
 
 def _without_front_matter(lines: list[str]) -> list[str]:
