@@ -279,7 +279,8 @@ def create_app(analyzer: Analyzer | None = None, *, max_body: int = MAX_BODY) ->
 
     web = files("closer_tone.web")
     for path, (name, media_type) in PAGE.items():
-        app.add_api_route(path, _page_file(web.joinpath(name).read_bytes(), media_type), include_in_schema=False)
+        page_file = _page_file(web.joinpath(name).read_bytes(), media_type)
+        app.add_api_route(path, page_file, methods=["GET", "HEAD"], include_in_schema=False)
     return app
 
 

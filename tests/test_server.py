@@ -13,13 +13,14 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from closer_tone import __version__
 from closer_tone.api import Analyzer
 from closer_tone.results import Analysis
-from closer_tone.server import MAX_BODY, MAX_TEXTS, MODEL_FIELDS, BodyLimit, create_app
+from closer_tone.server import MAX_BODY, MAX_TEXTS, MODEL_FIELDS, BodyLimit, create_app, serve
 
 PASSIVE = "Thanks for your time. Sorry, I guess I'll just wait to hear back."
 AGGRESSIVE = "Thanks for today, Priya. I need an answer by Friday or I'm taking the Acme offer."
@@ -235,6 +236,7 @@ def test_nothing_serves_files(client: TestClient) -> None:
     assert not [route for route in app.routes if isinstance(route, Mount)]
     paths = {route.path for route in app.routes}
     assert paths == {"/", "/app.css", "/app.js", "/v1/analyze", "/v1/scan", "/v1/health", "/openapi.json"}
+    assert client.head("/").status_code == 200
     for path in ["/docs", "/redoc", "/index.html", "/web/app.js", "/app.js/../api.py", "/static/app.js", "/README.md"]:
         assert client.get(path).status_code == 404, path
 
@@ -267,6 +269,21 @@ def test_analysis_runs_off_the_event_loop() -> None:
         finally:
             release.set()
         assert slow.result(timeout=30).json()["reason"] == "the stub judges nothing"
+
+
+def test_without_an_analyzer_the_app_builds_one_at_startup() -> None:
+    with TestClient(create_app()) as client:
+        assert client.post("/v1/analyze", json={"text": ASSERTIVE}).json()["label"] == "assertive"
+
+
+def test_serve_binds_loopback_by_default(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer) -> None:
+    runs: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append({"app": app, **options}))
+    serve(analyzer=analyzer)
+    assert (runs[0]["host"], runs[0]["port"]) == ("127.0.0.1", 8000)
+    with TestClient(runs[0]["app"]) as client:
+        assert client.get("/v1/health").status_code == 200
+        assert client.app.state.analyzer is analyzer  # type: ignore[attr-defined]
 
 
 def test_create_app_refuses_a_limit_below_one_byte() -> None:
