@@ -221,6 +221,25 @@ def _progress(paths: Sequence[Path], options: dict[str, str]) -> Iterator[Callab
 
 
 @app.command()
+def lsp() -> None:
+    """Run the language server over standard input and output, for editors (see the README for setup)."""
+    from closer_tone.lsp import start_io
+
+    start_io()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API and the paste-a-line page (http://127.0.0.1:8000/ by default)."""
+    from closer_tone.server import serve as run_server
+
+    run_server(host, port)
+
+
+@app.command()
 def train(
     data: Annotated[Path, typer.Option(help="The corpus to learn from.")] = Path("data/statements.jsonl"),
     out: Annotated[Path, typer.Option(help="Where to write the model and its manifest.")] = Path("models"),

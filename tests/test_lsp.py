@@ -22,6 +22,8 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from closer_tone.lsp import DIRECTIVE, statements
 from closer_tone.readers import Passage, read_passages
 
+COMMAND = str(Path(sys.executable).with_name("closer-tone"))  # the installed command, as editors run it
+
 on_the_server = pytest.mark.asyncio(loop_scope="module")
 
 PUBLISHED: dict[str, list[types.PublishDiagnosticsParams]] = defaultdict(list)
@@ -71,7 +73,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_lsp.fixture(
     scope="module",
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "closer_tone.lsp"], client_factory=make_client),
+    config=ClientServerConfig(server_command=[COMMAND, "lsp"], client_factory=make_client),
 )
 async def client(lsp_client: LanguageClient, workspace: Path):
     await lsp_client.initialize_session(
