@@ -232,11 +232,16 @@ def lsp() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes it.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    disable: DisableOption = None,
+    lexicon: LexiconOption = None,
+    debug: DebugOption = False,
 ) -> None:
     """Serve the HTTP API and the paste-a-line page (http://127.0.0.1:8000/ by default)."""
     from closer_tone.server import serve as run_server
 
-    run_server(host, port)
+    with _reported(debug):
+        settings = _settings()
+        run_server(host, port, analyzer=_analyzer(None, disable or settings.disable, lexicon or settings.lexicons))
 
 
 @app.command()
