@@ -68,6 +68,8 @@ class Details:
     met: str | None = None  # the day of the interview being thanked for: 'Tuesday' in 'thanks for Tuesday's interview'
     perk: str | None = None  # a sum named with what it pays for: 'the $3k signing bonus'
     others: str | None = None  # other employers in play, unnamed: 'three other companies'
+    courting: str | None = None  # another employer the line says wants the candidate: 'before Deloitte does'
+    doubted: str | None = None  # what the candidate doubts they can do, with its preposition: 'on the Saturday stall'
 
 
 @cache
@@ -233,19 +235,24 @@ def _pruned(sentence: Span, cues: Sequence[Span], intent: str = "next_step") -> 
         if cue.label_.split(".", 1)[0] in {"hedge", "minimizer"}:
             deletable.update(_hedge_words(cue, data["delete_phrases"]))
     stuck = [c for c in flagged if not set(range(c.start, c.end)) <= deletable]
+    if any(c.label_.startswith("assumptive.") for c in stuck):
+        return []  # what is left of a line that assumes the job still assumes it
     clauses = _clauses(sentence)
     deferrals = tuple(f"{words} " for words in data["deferral_clauses"])
 
     def keep(a: int, b: int) -> bool:
-        words = " ".join(t.lower_ for t in doc[a:b] if not t.is_punct)
+        words = re.sub(r"[^\w' ]+", " ", doc[a:b].text.lower().replace("’", "'"))
+        words = re.sub(r"\s+", " ", words).strip()
         if not words or any(c.start < b and c.end > a for c in stuck) or f"{words} ".startswith(deferrals):
             return False
-        return any(t.is_alpha for t in doc[a:b])
+        tokens = [t for t in doc[a:b] if not t.is_punct]
+        named = all(t.pos_ == "PROPN" or t.lower_ in _TITLES for t in tokens)  # a name said to the listener
+        closing = tokens[0].lower_ in data["closing_words"]
+        listed = tokens[0].lower_ in {"and", "or"} and any(t.pos_ == "NOUN" for t in tokens)  # ', and the weekends'
+        return named or closing or listed or any(t.pos_ in {"VERB", "AUX"} for t in tokens)  # not a stray 'Just'
 
     consequences = set(data["consequence_words"])
     kept = [(a, b, o) for a, b, o in clauses if keep(a, b) and o not in consequences]
-    if len(kept) == len(clauses) or not kept:
-        return []
     asks = sentence.text.rstrip().endswith("?")
     turn = next(
         (
@@ -256,6 +263,8 @@ def _pruned(sentence: Span, cues: Sequence[Span], intent: str = "next_step") -> 
         0,
     )
     kept = kept[turn:]
+    if len(kept) == len(clauses) or not kept:
+        return []
     dropped = [(a, b) for a, b, _ in clauses if (a, b) not in {(x, y) for x, y, _ in kept}]
     if not stuck and any(t.i in _content_tokens(sentence) for a, b in dropped for t in doc[a:b]):
         return []  # a consequence with the line's own details in it is not cut
@@ -269,18 +278,32 @@ def _pruned(sentence: Span, cues: Sequence[Span], intent: str = "next_step") -> 
         )
     words = [t for a, b, _ in kept for t in doc[a:b] if t.i not in deletable and not t.is_punct]
     closing = words and words[0].lower_ in data["closing_words"]
-    said = any(t.tag_ in {"VBD", "VBP", "VBZ", "MD"} for t in words) or _asks(doc[kept[0][0] : kept[0][1]], deletable)
+    subjects = {t.head.i for t in words if t.dep_ in {"nsubj", "nsubjpass", "expl"}}  # a verb with its subject
+    said = any(t.i in subjects for t in words) or _asks(doc[kept[0][0] : kept[0][1]], deletable)
     if not words or words[0].tag_ == "VB" or not (closing or said):
         return []  # a fragment ('Even next Monday.') or an order (asked as a request elsewhere)
     text = " ".join(parts).strip(" ,.!?")
     text = re.sub(r"^(?:but|and|so|or|because|which)\b[,\s]*", "", text, flags=re.I)
+    for said, plain in data["plain_openings"].items():
+        text = re.sub(
+            rf"^{said}\b", plain, text, flags=re.I
+        )  # 'I was going to say I could bring' -> 'I'd be glad to bring'
     if len(re.findall(r"[^\W\d_]+", text)) < 3:
         return []
     change = ("dropped the part that pushed or undercut",)
     if asks and (kept[-1][:2] == clauses[-1][:2] or _asks(doc[kept[0][0] : kept[0][1]], deletable)):
         return [Candidate(tidy(_inverted(text), question=True), change)]
+    offers = any(t.lower_ == "i" and t.i + 1 < len(doc) and t.nbor().lower_ in {"can", "could", "'d"} for t in words)
+    followed = any(t.lemma_.lower() in data["follow_lemmas"] and t.tag_ in {"VBD", "VBN"} for t in words)
+    intent = (
+        "follow_up" if followed else "availability" if offers else "next_step" if intent == "availability" else intent
+    )
     question = data["follow_questions"].get(intent, data["follow_questions"]["next_step"])
-    return [Candidate(tidy(text), change), Candidate(tidy(text).rstrip(".") + ". " + question, change)]
+    name = _vocative(sentence)
+    if name and text.endswith(f", {name}"):
+        text = f"{name}, {text.removesuffix(f', {name}')}"  # 'Karen, I've emailed you three times now; ...'
+    asked = f"{tidy(text).rstrip('.')}; {question[0].lower()}{question[1:]}"
+    return [Candidate(asked, change), Candidate(tidy(text), change)]
 
 
 def _asks(clause: Span, deleted: set[int]) -> bool:
@@ -392,7 +415,7 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     ordered: list[str] = []
     families = {c.label_.split(".", 1)[0] for c in cues}
     lemmas = {t.lemma_.lower() for t in sentence}
-    if details.rival is not None or details.others:
+    if details.rival is not None or details.others or details.courting:
         ordered.append("constraint")
     if details.amount or details.perk:
         ordered.append("pay")
@@ -403,7 +426,7 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     lacking = any(t.dep_ == "neg" and t.head.lemma_.lower() in _words("skill_heads") | {"sure", "be"} for t in sentence)
     if details.skill and (families & {"apology", "self_deprecation"} or lacking):
         ordered.append("catch_up")
-    if details.fact or details.record or details.skill:
+    if details.fact or details.record or details.skill or details.doubted:
         ordered.append("fit")
     if details.waited:
         ordered.append("follow_up")
@@ -447,6 +470,8 @@ def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
         skill=_skill(sentence),
         perk=_perk(sentence),
         others=_others(sentence),
+        courting=_courting(sentence),
+        doubted=_doubted(sentence),
     )
 
 
@@ -531,11 +556,50 @@ def _others(sentence: Span) -> str | None:
     return None
 
 
+def _courting(sentence: Span) -> str | None:
+    """Another employer the line says is after the candidate: 'hire me before Deloitte does', 'let Riverside
+    Medical snap me up'. Only a name doing the hiring, so that no offer or talks are made up."""
+    hiring = _words("hiring_lemmas")
+    if not {t.lemma_.lower() for t in sentence} & hiring:
+        return None
+    doc = sentence.doc
+    for token in sentence:
+        if token.pos_ != "PROPN" or token.dep_ != "nsubj" or token.i == sentence.start:
+            continue
+        verb = token.head
+        if verb.lemma_.lower() in hiring or (verb.lemma_ == "do" and verb.head.lemma_.lower() in hiring):
+            start, end = _proper_span(token)
+            if token.i == end - 1 and doc[start].lower_ not in _TITLES and not _is_date(doc[start:end].text):
+                return doc[start:end].text
+    return None
+
+
+def _doubted(sentence: Span) -> str | None:
+    """A named task the candidate doubts they can do: 'I'm not sure I'd pass the 50-pound lift test' gives
+    'on the 50-pound lift test'; 'not sure I'd be much use on the Saturday market stall' keeps its 'on'."""
+    doubt = next(
+        (t for t in sentence if t.lower_ == "sure" and any(c.dep_ == "neg" for c in (*t.children, *t.head.children))),
+        None,
+    )
+    if doubt is None:
+        return None
+    turn = next((t.i for t in sentence if t.i > doubt.i and t.lower_ == "but"), sentence.end)
+    for anchor in _anchor_chunks(sentence):
+        if not doubt.i < anchor.start < turn:
+            continue
+        head = anchor.root.head
+        if anchor.root.dep_ == "pobj" and head.lower_ in {"on", "at", "with"}:
+            return f"{head.lower_} {anchor.text}"
+        if anchor.root.dep_ == "dobj":
+            return f"on {anchor.text}"
+    return None
+
+
 def _amount(sentence: Span) -> str | None:
     """The sum asked for: not a cut offered ('20k less'), and the listed rate over the one offered 'instead of' it."""
     found = []
     for match in _AMOUNT.finditer(sentence.text):
-        before = sentence.text[max(0, match.start() - 12) : match.start()].lower()
+        before = sentence.text[max(0, match.start() - 16) : match.start()].lower()
         after = sentence.text[match.end() : match.end() + 6].lower()
         if not re.search(r"\b(cut|drop)\b", before) and not after.strip().startswith(("less", "lower", "cut")):
             found.append((match.group(0), "instead of" in before))
@@ -734,6 +798,17 @@ def _topic(sentence: Span) -> str | None:
                     return f"the {words[1]}"
                 proper = chunk[0].pos_ == "PROPN"
                 return text if chunk[0].lower_ in {"the", "a", "an", "my"} or proper else f"the {text}"
+    for token in sentence:  # 'my explanation of why I left Amazon after eight months'
+        if token.lemma_.lower() == "explanation" and token.i + 2 < sentence.end and token.nbor().lower_ == "of":
+            clause = token.nbor(2)
+            if clause.lower_ in {"why", "how", "what", "when"}:
+                verb = clause.head
+                end = next(
+                    (t.i for t in sentence.doc[verb.i + 1 : verb.right_edge.i + 1] if t.pos_ in {"VERB", "AUX"}),
+                    verb.right_edge.i + 1,
+                )  # 'why I left Amazon after eight months', not '... made sense'
+                if end - clause.i <= 10 and not any(t.is_punct for t in sentence.doc[clause.i : end]):
+                    return sentence.doc[clause.i : end].text
     return None
 
 
@@ -930,6 +1005,8 @@ def _values(details: Details) -> dict[str, str]:
         "perk": details.perk or "",
         "met": _on(details.met),
         "others": details.others or "",
+        "courting": details.courting or "",
+        "doubted": details.doubted or "",
     }
 
 
@@ -959,6 +1036,10 @@ def tidy_statement(text: str) -> str:
 def _anchors(sentence: Span) -> list[str]:
     """The things the line names that a rewrite should not lose, as written: a noun phrase whose head is
     specified by a compound, a number or a name ('the weekend rota', 'the 4-day week', 'the Elm Street store')."""
+    return [chunk.text for chunk in _anchor_chunks(sentence)]
+
+
+def _anchor_chunks(sentence: Span) -> list[Span]:
     found = []
     for chunk in sentence.noun_chunks:
         if chunk.root.pos_ != "NOUN":
@@ -966,7 +1047,7 @@ def _anchors(sentence: Span) -> list[str]:
         if chunk.root.lower_ in {"sort", "kind", "bit", "lot", "couple"} or chunk[0].lower_ == "your":
             continue
         if any(t.dep_ in {"compound", "nummod"} or (t.dep_ == "amod" and t.like_num) for t in chunk.root.lefts):
-            found.append(chunk.text)
+            found.append(chunk)
     return found
 
 
@@ -974,6 +1055,7 @@ def _key_content(sentence: Span, details: Details) -> list[str]:
     """The specifics a rewrite should keep: names, numbers, days and dates, the role, the company."""
     found = [t.text for t in sentence if t.pos_ == "PROPN" or t.like_num or any(c.isdigit() for c in t.text)]
     found += [t.text for t in sentence if t.lower_.removesuffix("s") in _DATE_WORDS]  # 'Fridays'
+    found += [t.text for t in sentence if re.fullmatch(r"[A-Z]{2,}s?", t.text) and not _shouted(t)]  # 'EMTs', 'HR'
     found = [text for text in found if text.lower() not in {"one", "i"}]
     found += _anchors(sentence)
     found += [

@@ -228,3 +228,74 @@ def test_the_first_rewrite_shown_keeps_the_lines_own_details(analyzer: Analyzer,
 def test_a_stated_fact_is_not_turned_into_another_offer(nlp: Language) -> None:
     for text in rewrites_of(nlp, "I turned down two other interviews to be here, so make it worth my while."):
         assert "two other interviews in progress" not in text
+
+
+# --- the line's own clauses, kept without what pushed or undercut, with a question for its intent ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sorry, this might be a dumb question, but could we maybe go over the night shift rota at some point?",
+            "Could we go over the night shift rota at some point?",
+        ),
+        (
+            "I've called you four times now, Maria, so I guess nobody reads my messages.",
+            "Maria, I've called you four times now; is there any update on the timeline?",
+        ),
+        (
+            "I could maybe cover Sundays at the Dock Road depot too, if you wanted, I guess.",
+            "I could cover Sundays at the Dock Road depot too; does that work for the team?",
+        ),
+        (
+            "I'll need you to put the 3-day office week in writing before I sign anything.",
+            "Could you put the 3-day office week in writing?",
+        ),
+    ],
+)
+def test_a_clause_with_the_lines_details_is_kept_and_asked(nlp: Language, text: str, expected: str) -> None:
+    assert expected in rewrites_of(nlp, text)
+
+
+def test_a_consequence_that_carries_details_is_not_cut(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I've got three kids, so leaving me waiting another two weeks is cruel.")
+    assert not [t for t in found if t.startswith("I've got three kids") and "two weeks" not in t]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd take whatever you think is fair, honestly, even below the 30/hr posted.",
+        "Just so we're clear, I'm not driving in for a third round.",
+    ],
+)
+def test_a_fragment_left_by_cutting_is_not_offered(nlp: Language, text: str) -> None:
+    for found in rewrites_of(nlp, text):
+        assert not found.startswith(("Even below", "Just,", "Just."))
+
+
+def test_what_remains_of_an_assumptive_line_is_not_offered(nlp: Language) -> None:
+    for found in rewrites_of(nlp, "When I start on the 3rd, I'll want my own office near Dana's team."):
+        assert "own office" not in found
+
+
+def test_a_named_employer_after_the_candidate_becomes_the_fact_and_a_question(nlp: Language) -> None:
+    assert "I'm also talking with Accenture; is there any way to share your timeline?" in rewrites_of(
+        nlp, "Better hire me quick before Accenture does."
+    )
+    for text in rewrites_of(nlp, "Sorry, I guess I'd love to work somewhere like Accenture one day."):
+        assert "talking with" not in text
+
+
+def test_a_doubted_task_becomes_a_confident_ask(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I'm not sure I'd pass the forklift safety test, but I could try?")
+    assert "I'd like the chance to show what I can do on the forklift safety test." in found
+
+
+def test_an_explanation_apologised_for_becomes_an_offer_to_say_more(analyzer: Analyzer) -> None:
+    (sentence,) = analyzer.analyze(
+        "I hope my explanation of why I quit Tesco after six weeks made sense, sorry, it was a long story."
+    ).sentences
+    assert sentence.rewrites and "why I quit Tesco after six weeks" in sentence.rewrites[0].text
+    assert "made sense" not in sentence.rewrites[0].text
