@@ -10,6 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
+from thinc.api import NumpyOps, get_current_ops, use_ops
 
 from closer_tone.checklist import checklist
 from closer_tone.component import DEFAULT_SPANS_KEY
@@ -40,7 +41,14 @@ class Analyzer:
     """
 
     def __init__(self, model: Path | None = None, *, disable: Sequence[str] = (), lexicons: Sequence[str] = ()) -> None:
-        self.nlp = load_nlp()
+        if type(get_current_ops()) is NumpyOps:
+            # NumPy's matrix product instead of BLIS for this pipeline only (the setting stays as it was for
+            # everything else in the process): the same parses, and about 1.5x faster on this AMD Zen 3
+            # machine (explosion/cython-blis#53). On a GPU, or with ops the caller chose, nothing changes.
+            with use_ops("numpy", use_blis=False):
+                self.nlp = load_nlp()
+        else:
+            self.nlp = load_nlp()
         self.model: TrainedModel = load_model(model)
         user_rules = [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
         shown = select_rules([*shipped_rules(), *user_rules], disable)
