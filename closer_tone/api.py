@@ -35,12 +35,20 @@ _NOT_A_STRING = "\0not a string"
 class Analyzer:
     """Holds spaCy and the tone model; build one and reuse it, since loading them is the slow part.
 
-    `model` names a model directory to use instead of the shipped one. `disable` (rule-id prefixes) and
+    `model` names a model directory to use instead of the shipped one; it is read only with `trust=True`,
+    since a model decides what candidates are told (see `load_model`). `disable` (rule-id prefixes) and
     `lexicons` (extra lexicon files) change which cues are shown, never what the model sees: the model was
     trained on the shipped rules and reads them all. Calls may come from several threads.
     """
 
-    def __init__(self, model: Path | None = None, *, disable: Sequence[str] = (), lexicons: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        model: Path | None = None,
+        *,
+        trust: bool = False,
+        disable: Sequence[str] = (),
+        lexicons: Sequence[str] = (),
+    ) -> None:
         if type(get_current_ops()) is NumpyOps:
             # NumPy's matrix product instead of BLIS for this pipeline only (the setting stays as it was for
             # everything else in the process): the same parses, and about 1.5x faster on this AMD Zen 3
@@ -49,7 +57,7 @@ class Analyzer:
                 self.nlp = load_nlp()
         else:
             self.nlp = load_nlp()
-        self.model: TrainedModel = load_model(model)
+        self.model: TrainedModel = load_model(model, trust=trust)
         user_rules = [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
         shown = select_rules([*shipped_rules(), *user_rules], disable)
         self._shown_ids = frozenset(rule.id for rule in shown)

@@ -50,6 +50,16 @@ LexiconOption = Annotated[
     list[Path] | None, typer.Option("--lexicon", help="A JSON file of your own cue rules; repeatable.")
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="A model directory to use instead of the shipped one (needs --trust-model)."),
+]
+TrustOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust-model", help="Use the --model directory: only for a model you built or whose maker you trust."
+    ),
+]
 PROMPT_HELP = "Paste a closing line and press Enter; Ctrl-D to leave."
 
 
@@ -79,12 +89,14 @@ def _settings() -> Settings:
     return load_settings(Path.cwd())
 
 
-def _analyzer(model: Path | None = None, disable: Sequence[str] = (), lexicons: Sequence[Path] = ()) -> Analyzer:
+def _analyzer(
+    model: Path | None = None, disable: Sequence[str] = (), lexicons: Sequence[Path] = (), trust: bool = False
+) -> Analyzer:
     """Build the Analyzer, turning a missing spaCy model or a bad tone model into a one-line error."""
     from closer_tone.api import Analyzer
 
     try:
-        return Analyzer(model, disable=disable, lexicons=[str(path) for path in lexicons])
+        return Analyzer(model, trust=trust, disable=disable, lexicons=[str(path) for path in lexicons])
     except CloserToneError as error:
         raise _fail(error) from None
     except OSError as error:
@@ -117,6 +129,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the analysis as JSON and nothing else.")] = False,
     disable: DisableOption = None,
     lexicon: LexiconOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Say whether TEXT reads passive, assertive or aggressive, which words make it so, and what to say instead."""
@@ -129,7 +143,7 @@ def check(
             text = _read_stdin()
         elif not _is_utf8(text):
             raise _fail("the text is not valid UTF-8; check the terminal's encoding")
-        analyzer = _analyzer(None, disable or settings.disable, lexicon or settings.lexicons)
+        analyzer = _analyzer(model, disable or settings.disable, lexicon or settings.lexicons, trust_model)
         console = Console(highlight=False, soft_wrap=True)
         if text is not None:
             analysis = analyzer.analyze(text)
@@ -167,6 +181,8 @@ def scan(
     output: Annotated[Path | None, typer.Option(help="Write the report to this file, whole or not at all.")] = None,
     disable: DisableOption = None,
     lexicon: LexiconOption = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Check every statement in script files (.txt, .md, .csv, .jsonl, .docx); exit 1 on a flagged one."""
@@ -177,7 +193,7 @@ def scan(
 
     with _reported(debug):
         settings = _settings()
-        analyzer = _analyzer(None, disable or settings.disable, lexicon or settings.lexicons)
+        analyzer = _analyzer(model, disable or settings.disable, lexicon or settings.lexicons, trust_model)
         kind = output_format.value if output_format else settings.format
         level = fail_on.value if fail_on else settings.fail_on or "passive"
         options = {"column": column or settings.column, "field": field or settings.field}
@@ -277,7 +293,8 @@ def evaluate(
         HeldOutSplit.test
     ),
     on: Annotated[Path | None, typer.Option(help="Score this file of statements instead of a corpus split.")] = None,
-    model: Annotated[Path | None, typer.Option(help="A model directory (default: the shipped one).")] = None,
+    model: ModelOption = None,
+    trust_model: TrustOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
 ) -> None:
     """Score the model and two baselines on held-out statements: per-class P/R/F1, macro-F1, confusion, ECE."""
@@ -292,7 +309,7 @@ def evaluate(
         raise _fail(error) from None
     if not held_out:
         raise _fail(f"nothing to evaluate in {on or f'the {split.value} split of {data}'}")
-    reports = run_evaluation(corpus, held_out, _analyzer(model))
+    reports = run_evaluation(corpus, held_out, _analyzer(model, trust=trust_model))
     if as_json:
         typer.echo(json.dumps([item.to_dict() for item in reports], indent=2))
     else:

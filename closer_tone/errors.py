@@ -24,6 +24,10 @@ class ModelVersionError(CloserToneError):
     code = "E103"
 
 
+class UntrustedModelError(CloserToneError):
+    code = "E104"
+
+
 class LexiconError(CloserToneError, ValueError):
     code = "E301"
 

@@ -24,7 +24,13 @@ from spacy.language import Language
 from closer_tone import __version__
 from closer_tone.corpus import CorpusError, Statement
 from closer_tone.cues import shipped_lexicon_sha256
-from closer_tone.errors import REBUILD_HINT, ModelIntegrityError, ModelMissingError, ModelVersionError
+from closer_tone.errors import (
+    REBUILD_HINT,
+    ModelIntegrityError,
+    ModelMissingError,
+    ModelVersionError,
+    UntrustedModelError,
+)
 from closer_tone.features import SentenceInput
 from closer_tone.parse import SPACY_MODEL, labelled_sentence_inputs
 from closer_tone.scorer import LinearScorer
@@ -130,11 +136,20 @@ def save_model(model: TrainedModel, directory: Path) -> Path:
     return artefact
 
 
-def load_model(directory: Path | None = None) -> TrainedModel:
-    """Load the shipped model, or the one in `directory`, only if its hash and versions match its manifest."""
+def load_model(directory: Path | None = None, *, trust: bool = False) -> TrainedModel:
+    """Load the shipped model, or the one in `directory` if the caller trusts it, only if its files match.
+
+    A model decides what a candidate is told, and its Pipeline file runs code when it is unpickled, so a
+    model from anywhere but the package needs the caller's explicit trust (`--trust-model`).
+    """
     if directory is None:
         with as_file(files("closer_tone.models")) as shipped:
             return _load_verified(Path(shipped))
+    if not trust:
+        raise UntrustedModelError(
+            f"not loading the model in {directory}: a model from a path is used only when you trust where it came "
+            "from (pass --trust-model, or trust=True)"
+        )
     return _load_verified(directory)
 
 

@@ -36,8 +36,10 @@ def reuse_analyzer(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer) -> None:
     """The session's analyzer for plain runs; runs with their own rules or model still build theirs."""
     build = cli._analyzer
 
-    def shared(model: Path | None = None, disable: tuple[str, ...] = (), lexicons: tuple[Path, ...] = ()) -> Analyzer:
-        return analyzer if model is None and not disable and not lexicons else build(model, disable, lexicons)
+    def shared(
+        model: Path | None = None, disable: tuple[str, ...] = (), lexicons: tuple[Path, ...] = (), trust: bool = False
+    ) -> Analyzer:
+        return analyzer if model is None and not disable and not lexicons else build(model, disable, lexicons, trust)
 
     monkeypatch.setattr(cli, "_analyzer", shared)
 
@@ -229,3 +231,16 @@ def test_an_argument_that_was_not_utf8_is_a_one_line_error() -> None:
     result = runner.invoke(app, ["check", "I guess \udcff maybe"])  # how Python keeps a non-UTF-8 argv byte
     assert result.exit_code == 2
     assert result.output == "closer-tone: the text is not valid UTF-8; check the terminal's encoding\n"
+
+
+def test_a_model_from_a_path_is_used_only_with_trust_model(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "models", tmp_path / "mine", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    text = "Sorry, I guess I'll just wait to hear back."
+    refused = runner.invoke(app, ["check", "--model", str(tmp_path / "mine"), text])
+    assert refused.exit_code == 2
+    assert refused.output.count("\n") == 1 and "[E104]" in refused.output and "--trust-model" in refused.output
+    trusted = runner.invoke(app, ["check", "--json", "--model", str(tmp_path / "mine"), "--trust-model", text])
+    assert trusted.exit_code == 0
+    assert json.loads(trusted.output) == closer_tone.analyze(text).to_dict()

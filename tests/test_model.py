@@ -13,7 +13,7 @@ import pytest
 from spacy.language import Language
 
 from closer_tone.corpus import load_statements
-from closer_tone.errors import ModelIntegrityError, ModelMissingError, ModelVersionError
+from closer_tone.errors import ModelIntegrityError, ModelMissingError, ModelVersionError, UntrustedModelError
 from closer_tone.model import (
     ARTEFACT,
     MANIFEST,
@@ -96,11 +96,11 @@ def test_a_scorer_holding_pickled_objects_is_refused(saved: Path) -> None:
     manifest["scorer_sha256"] = sha256_of(saved / SCORER)
     (saved / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match=r"\[E102\].*not a closer-tone scorer"):
-        load_model(saved)
+        load_model(saved, trust=True)
 
 
 def test_a_saved_model_round_trips(saved: Path, small_corpus: list, nlp: Language) -> None:
-    model = load_model(saved)
+    model = load_model(saved, trust=True)
     assert model.manifest["training_data_sha256"] == "0" * 64
     assert model.pipeline.predict(labelled_sentence_inputs(nlp, small_corpus[:1]))[0] in LABELS
     assert "mood.imperative" in model.manifest["features"]["named"]
@@ -114,28 +114,28 @@ def test_a_changed_artefact_is_refused_before_unpickling(
         artefact.write(b"\0")
     monkeypatch.setattr("joblib.load", lambda *a, **k: pytest.fail("unpickled a file that failed its hash"))
     with pytest.raises(ModelIntegrityError, match=rf"\[E102\].*{re.escape(name)}.*closer-tone train"):
-        load_model(saved)
+        load_model(saved, trust=True)
 
 
 def test_a_missing_model_says_how_to_rebuild(tmp_path: Path, saved: Path) -> None:
     with pytest.raises(ModelMissingError, match="closer-tone train"):
-        load_model(tmp_path / "nowhere")
+        load_model(tmp_path / "nowhere", trust=True)
     (saved / ARTEFACT).unlink()
     with pytest.raises(ModelMissingError, match="missing"):
-        load_model(saved)
+        load_model(saved, trust=True)
 
 
 def test_a_corrupt_manifest_is_refused(saved: Path) -> None:
     (saved / MANIFEST).write_text("{oops", encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match="not a closer-tone manifest"):
-        load_model(saved)
+        load_model(saved, trust=True)
 
 
 def test_a_model_parsed_by_another_spacy_minor_version_is_refused(saved: Path) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
     (saved / MANIFEST).write_text(json.dumps(dict(manifest, spacy="3.7.5")), encoding="utf-8")
     with pytest.raises(ModelVersionError, match=r"\[E103\].*spacy 3\.7\.5.*pyproject.toml"):
-        load_model(saved)
+        load_model(saved, trust=True)
 
 
 def test_a_pipeline_pickled_by_another_scikit_learn_minor_version_is_not_unpickled(
@@ -143,7 +143,7 @@ def test_a_pipeline_pickled_by_another_scikit_learn_minor_version_is_not_unpickl
 ) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
     (saved / MANIFEST).write_text(json.dumps(dict(manifest, scikit_learn="0.1.0")), encoding="utf-8")
-    model = load_model(saved)  # the scorer is plain arrays: scoring does not depend on scikit-learn
+    model = load_model(saved, trust=True)  # the scorer is plain arrays: scoring does not depend on scikit-learn
     monkeypatch.setattr("joblib.load", lambda *a, **k: pytest.fail("unpickled with the wrong scikit-learn"))
     with pytest.raises(ModelVersionError, match=r"\[E103\].*scikit-learn 0\.1\.0.*pyproject.toml"):
         model.pipeline  # noqa: B018
@@ -153,14 +153,14 @@ def test_a_model_trained_on_other_cue_rules_is_refused(saved: Path) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
     (saved / MANIFEST).write_text(json.dumps(dict(manifest, lexicon_sha256="0" * 64)), encoding="utf-8")
     with pytest.raises(ModelVersionError, match="cue lexicon has changed"):
-        load_model(saved)
+        load_model(saved, trust=True)
 
 
 def test_a_model_from_another_patch_release_still_loads(saved: Path) -> None:
     manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
     major, minor, *_ = manifest["scikit_learn"].split(".")
     (saved / MANIFEST).write_text(json.dumps(dict(manifest, scikit_learn=f"{major}.{minor}.99")), encoding="utf-8")
-    assert list(load_model(saved).pipeline.classes_) == sorted(LABELS)
+    assert list(load_model(saved, trust=True).pipeline.classes_) == sorted(LABELS)
 
 
 def test_the_manifest_records_the_shipped_corpus_hash() -> None:
@@ -170,3 +170,9 @@ def test_the_manifest_records_the_shipped_corpus_hash() -> None:
     assert manifest["training_data_sha256"] == sha256_of(ROOT / "data" / "statements.jsonl"), (
         "models/ is stale: run `closer-tone train`"
     )
+
+
+def test_a_model_from_a_path_needs_the_callers_trust(saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("closer_tone.model.sha256_of", lambda path: pytest.fail("read an untrusted model"))
+    with pytest.raises(UntrustedModelError, match=r"\[E104\].*--trust-model"):
+        load_model(saved)
