@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import compress
+from itertools import compress, product
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -289,3 +290,129 @@ def _must_match(spec: dict[str, Any]) -> bool:
         return True
     repeat = _REPEAT.match(op) if isinstance(op, str) else None
     return bool(repeat and repeat.group(1) and int(repeat.group(1)) >= 1)
+
+
+class LookupMatcher:
+    """Stands in for a spaCy `Matcher` of one-token patterns (the attribute ruler's tag map) with the same matches.
+
+    A pattern of one token naming exact values (a tag, a word, a dependency, or a short list of them, and
+    flags such as IS_SPACE), perhaps with values it must not have (NOT_IN), is a table lookup per token
+    instead of a state machine run at every token; any other pattern stays with a Matcher of its own. Matches
+    come back deduplicated like the Matcher's, in another order, which the attribute ruler sorts anyway;
+    anything but plain (match_id, start, end) calls, and every other method, go to the original matcher.
+    """
+
+    _MAX_COMBINATIONS = 256
+
+    def __init__(self, original: Matcher, vocab: Vocab, keys: Sequence[str]) -> None:
+        self._original = original
+        self._vocab = vocab
+        self._keys = list(keys)
+        self._build()
+
+    def _build(self) -> None:
+        self._rest = Matcher(self._vocab)
+        found: dict[tuple[str, ...], dict[Any, list[tuple[int, tuple[tuple[str, frozenset[int]], ...]]]]] = {}
+        for key in self._keys:
+            match_id = self._vocab.strings.add(key)
+            for pattern in self._original.get(key)[1]:
+                lookup = _lookup(pattern)
+                if lookup is None:
+                    self._rest.add(key, [pattern])
+                    continue
+                choices, excluded = lookup
+                attrs = tuple(sorted(choices))
+                table = found.setdefault(attrs, {})
+                for values in product(*(sorted(choices[attr]) for attr in attrs)):
+                    table.setdefault(values if len(values) > 1 else values[0], []).append((match_id, excluded))
+        self._columns: list[int | str] = sorted(
+            {attr for attrs in found for attr in attrs}
+            | {attr for table in found.values() for entries in table.values() for _, ex in entries for attr, _ in ex}
+        )
+        column = {attr: number for number, attr in enumerate(self._columns)}
+        self._tables = [
+            (
+                itemgetter(*(column[attr] for attr in attrs)),
+                {
+                    values: [(match_id, tuple((column[a], v) for a, v in ex)) for match_id, ex in entries]
+                    for values, entries in table.items()
+                },
+            )
+            for attrs, table in found.items()
+        ]
+
+    def __call__(
+        self, doclike: Doc, *, as_spans: bool = False, allow_missing: bool = False, with_alignments: bool = False
+    ) -> Any:
+        if as_spans or with_alignments or not allow_missing or not isinstance(doclike, Doc) or not len(doclike):
+            original: Any = self._original
+            return original(doclike, as_spans=as_spans, allow_missing=allow_missing, with_alignments=with_alignments)
+        rows = doclike.to_array(self._columns).tolist() if self._columns else []
+        matches: set[tuple[int, int, int]] = set()
+        for getter, table in self._tables:
+            for i, entries in enumerate(map(table.get, map(getter, rows))):
+                if entries:
+                    row = rows[i]
+                    matches.update(
+                        (match_id, i, i + 1)
+                        for match_id, excluded in entries
+                        if not any(row[c] in values for c, values in excluded)
+                    )
+        if len(self._rest):
+            matches.update(self._rest(doclike, allow_missing=True))
+        return list(matches)
+
+    def add(self, key: str, patterns: Any, **options: Any) -> None:
+        self._original.add(key, patterns, **options)
+        self._keys.append(key)
+        self._build()
+
+    def __len__(self) -> int:
+        return len(self._original)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._original  # type: ignore[operator]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._original, name)
+
+
+def _lookup(pattern: object) -> tuple[dict[str, frozenset[int]], tuple[tuple[str, frozenset[int]], ...]] | None:
+    """For a one-token pattern of exact values, each attribute's allowed values and the values it must not
+    have (NOT_IN); None for any other pattern."""
+    if not isinstance(pattern, list) or len(pattern) != 1 or not isinstance(pattern[0], dict):
+        return None
+    choices: dict[str, frozenset[int]] = {}
+    excluded: list[tuple[str, frozenset[int]]] = []
+    for key, value in pattern[0].items():
+        attr = {"TEXT": "ORTH"}.get(str(key).upper(), str(key).upper())
+        if attr in _STRINGS and isinstance(value, str):
+            choices[attr] = frozenset({get_string_id(value)})
+        elif attr in _STRINGS and isinstance(value, dict) and len(value) == 1 and isinstance(value.get("IN"), list):
+            if not value["IN"] or not all(isinstance(item, str) for item in value["IN"]):
+                return None
+            choices[attr] = frozenset(get_string_id(item) for item in value["IN"])
+        elif attr in _STRINGS and isinstance(value, dict) and len(value) == 1 and isinstance(value.get("NOT_IN"), list):
+            if not all(isinstance(item, str) for item in value["NOT_IN"]):
+                return None
+            excluded.append((attr, frozenset(get_string_id(item) for item in value["NOT_IN"])))
+        elif attr in _FLAGS | {"IS_SPACE"} and isinstance(value, bool):
+            choices[attr] = frozenset({int(value)})
+        else:
+            return None
+    combinations = 1
+    for values in choices.values():
+        combinations *= len(values)
+    if not choices or combinations > LookupMatcher._MAX_COMBINATIONS:
+        return None
+    return choices, tuple(excluded)
+
+
+def speed_up_attribute_ruler(nlp: Language) -> None:
+    """Give the pipeline's attribute ruler a `LookupMatcher`: the same tags, lemmas and morphology, faster."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe("attribute_ruler")
+    matcher = getattr(ruler, "matcher", None)
+    if isinstance(matcher, Matcher) and hasattr(ruler, "attrs"):
+        ruler.matcher = LookupMatcher(matcher, nlp.vocab, [str(i) for i in range(len(ruler.attrs))])  # type: ignore[attr-defined]
