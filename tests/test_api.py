@@ -203,3 +203,39 @@ def test_an_unknown_rule_to_disable_is_an_error() -> None:
 def test_pipe_wants_an_iterable_of_texts(analyzer: Analyzer) -> None:
     with pytest.raises(ValueError, match="analyze"):
         list(analyzer.pipe("one text"))
+
+
+def test_pipe_with_several_processes_gives_the_same_analyses_in_order(analyzer: Analyzer) -> None:
+    texts = [
+        "Thanks for today, Priya. I need an answer by Friday or I'm taking the Acme offer.",
+        "",
+        "Sorry, I guess I'll just wait to hear back.",
+        "What are the next steps in the process?",
+        "https://careers.example.com/jobs/123",
+        "Send me the schedule tonight, I'm busy.",
+        "I’ll just wait, I guess. I can’t wait forever though.",
+    ]
+    alone = [analysis.to_dict() for analysis in analyzer.pipe(texts, batch_size=2)]
+    together = [analysis.to_dict() for analysis in analyzer.pipe(texts, batch_size=2, n_process=2)]
+    assert together == alone
+    assert [analysis["text"] for analysis in together] == texts
+
+
+def test_pipe_streams_and_stopping_early_ends_its_processes(analyzer: Analyzer) -> None:
+    import multiprocessing
+
+    texts = (f"Thanks for today. Call me by Friday, number {n}." for n in range(10_000))
+    piped = analyzer.pipe(texts, batch_size=4, n_process=2)
+    assert next(piped).label == "aggressive"
+    piped.close()
+    assert not multiprocessing.active_children()
+    assert sum(1 for _ in texts) > 9_000, "the pipe reads a few batches ahead, not every text"
+
+
+def test_remembered_rewrite_checks_change_no_analysis(analyzer: Analyzer) -> None:
+    text = "Sorry, I guess I'll just wait to hear back. Send me the schedule tonight, I'm busy."
+    first = analyzer.analyze(text)
+    assert analyzer._verdicts, "the verdicts on the rewrites checked are kept"
+    assert analyzer.analyze(text) == first
+    analyzer._verdicts.clear()
+    assert analyzer.analyze(text) == first
