@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps, get_current_ops, use_ops
 
 from closer_tone.checklist import checklist
-from closer_tone.component import DEFAULT_SPANS_KEY, speed_up_attribute_ruler
+from closer_tone.component import DEFAULT_SPANS_KEY, speed_up_attribute_ruler, speed_up_lemmatizer
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
@@ -60,7 +60,8 @@ class Analyzer:
                 self.nlp = load_nlp()
         else:
             self.nlp = load_nlp()
-        speed_up_attribute_ruler(self.nlp)  # the same annotations; its tag map read by table lookup
+        speed_up_attribute_ruler(self.nlp)  # the same annotations: the tag map read by table lookup,
+        speed_up_lemmatizer(self.nlp)  # and every lemma worked out once
         self.model: TrainedModel = load_model(model, trust=trust)
         user_rules = [rule for path in lexicons for rule in load_lexicon_file(Path(path))]
         shown = select_rules([*shipped_rules(), *user_rules], disable)

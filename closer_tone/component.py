@@ -23,7 +23,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
@@ -416,3 +416,29 @@ def speed_up_attribute_ruler(nlp: Language) -> None:
     matcher = getattr(ruler, "matcher", None)
     if isinstance(matcher, Matcher) and hasattr(ruler, "attrs"):
         ruler.matcher = LookupMatcher(matcher, nlp.vocab, [str(i) for i in range(len(ruler.attrs))])  # type: ignore[attr-defined]
+
+
+def speed_up_lemmatizer(nlp: Language, limit: int = 50_000) -> None:
+    """Remember the rule lemmatizer's answer for each word, part of speech and morphology.
+
+    A lemma depends on those three alone (spaCy's own cache uses the same key), but spaCy remembers only the
+    words its rules rewrite; base forms, most words of a sentence, are worked out again every time.
+    """
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    original = getattr(lemmatizer, "lemmatize", None)
+    if getattr(lemmatizer, "mode", None) != "rule" or original is None:
+        return
+    known: dict[tuple[int, int, int], list[str]] = {}
+
+    def lemmatize(token: Token) -> list[str]:
+        key = (token.orth, token.pos, token.morph.key)  # type: ignore[attr-defined]
+        lemmas = known.get(key)
+        if lemmas is None:
+            if len(known) >= limit:
+                known.clear()
+            lemmas = known[key] = original(token)
+        return lemmas
+
+    lemmatizer.lemmatize = lemmatize  # type: ignore[attr-defined]
