@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, SpanGroup, Token
+from spacy.tokens._retokenize import set_token_attrs
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
@@ -412,10 +413,23 @@ def speed_up_attribute_ruler(nlp: Language) -> None:
     """Give the pipeline's attribute ruler a `LookupMatcher`: the same tags, lemmas and morphology, faster."""
     if "attribute_ruler" not in nlp.pipe_names:
         return
-    ruler = nlp.get_pipe("attribute_ruler")
+    ruler: Any = nlp.get_pipe("attribute_ruler")
     matcher = getattr(ruler, "matcher", None)
-    if isinstance(matcher, Matcher) and hasattr(ruler, "attrs"):
-        ruler.matcher = LookupMatcher(matcher, nlp.vocab, [str(i) for i in range(len(ruler.attrs))])  # type: ignore[attr-defined]
+    if not isinstance(matcher, Matcher) or not hasattr(ruler, "attrs") or not hasattr(ruler, "indices"):
+        return
+    ruler.matcher = LookupMatcher(matcher, nlp.vocab, [str(i) for i in range(len(ruler.attrs))])
+    one_by_one = ruler.set_annotations
+
+    def set_annotations(doc: Doc, matches: list[tuple[int, int, int, int]]) -> None:
+        """The ruler's own, in the same order, without a Span for each one-token match."""
+        for match in matches:
+            attr_id, _, start, end = match
+            if end - start == 1 and ruler.indices[attr_id] in (0, -1):
+                set_token_attrs(doc[start], ruler.attrs[attr_id])
+            else:
+                one_by_one(doc, [match])
+
+    ruler.set_annotations = set_annotations
 
 
 def speed_up_lemmatizer(nlp: Language, limit: int = 50_000) -> None:
