@@ -9,7 +9,11 @@ Decisions beyond the issue:
   targets dropped), and each character is mapped back to the source by aligning the two; a rewrite replaces
   the sentence's source, markup inside it included.
 - Analyses are cached by statement text per settings, so an edit re-analyses only the statements it changed;
-  hover and code actions analyse the current text too (cache hits), never a stale copy.
+  an open document's latest analyses are kept whatever its size (the shared cache holds CACHED_ANALYSES more).
+  Hover and code actions read the current text, never a stale copy.
+- Nothing slow runs on the event loop: documents are split into statements and analysed in threads. Hover
+  answers from the cache: in plain text it reads only the hovered line and the one before it, and it analyses
+  only the hovered statement, and only if that statement changed since it was last analysed.
 - "Ignore" puts `<!-- closer-tone: ignore -->` on its own line before the statement, which `scan` honours for
   .txt and .md alike; a Markdown paragraph inside a block quote gets it at the end of its first line instead,
   since a line of its own would end the quote.
@@ -134,6 +138,17 @@ def _aligned(text: str, source: str, base: int) -> list[int]:
     return offsets
 
 
+def statement_at(lines: Lines, line: int) -> Statement | None:
+    """The plain-text statement on `line`, read by the same code as `statements` from that line and the one before
+    (all a line's statement depends on), so that finding it costs the same in a long document as in a short one."""
+    first = max(line - 1, 0)
+    for statement in statements("\n".join(lines.lines[first : line + 1]), markdown=False):
+        if statement.line == line - first:
+            start = lines.starts[line] + statement.column
+            return Statement(statement.text, statement.ignored, line, statement.column, start, statement.source)
+    return None
+
+
 def statements(text: str, markdown: bool) -> list[Statement]:
     """The statements of a document's text (line ends already `\\n`), read by the same code as `scan`."""
     lines = text.split("\n")
@@ -223,6 +238,8 @@ class CloserToneServer(LanguageServer):
         self.settings = ClientSettings()
         self._analyzers: OrderedDict[AnalyzerKey, asyncio.Task[Analyzer]] = OrderedDict()
         self._analyses: OrderedDict[tuple[AnalyzerKey, str], Analysis] = OrderedDict()
+        self._latest: dict[str, tuple[AnalyzerKey, dict[str, Analysis]]] = {}
+        """Each open document's statements as last analysed, by uri: never evicted while the document is open."""
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._shown: set[str] = set()
 
@@ -264,8 +281,14 @@ class CloserToneServer(LanguageServer):
 
     async def findings(self, document: TextDocument) -> tuple[Lines, list[Finding]]:
         """The flagged sentences of the document as it is now; only statements not seen before are analysed."""
-        lines = Lines(document.source, document.position_codec)
         kind = _kind(document)
+
+        def split() -> tuple[Lines, list[Statement]]:
+            lines = Lines(source, document.position_codec)
+            return lines, [s for s in statements(lines.text, kind == "markdown") if not s.ignored] if kind else []
+
+        source = document.source
+        lines, judged = await asyncio.to_thread(split)  # a long document takes a while to split
         if kind is None:
             return lines, []
         try:
@@ -273,29 +296,72 @@ class CloserToneServer(LanguageServer):
         except CloserToneError as error:
             self.tell(str(error))
             return lines, []
-        judged = [s for s in statements(lines.text, kind == "markdown") if not s.ignored]
-        # Taken out of the cache before waiting, so that another document's analysis cannot evict them meanwhile.
-        cached = {s.text: self._analyses.get((key, s.text)) for s in judged}
-        analyses = {text: analysis for text, analysis in cached.items() if analysis is not None}
-        new = [text for text in cached if text not in analyses]
+        analyses = await self._analysed(document.uri, key, analyzer, [s.text for s in judged])
+        if document.uri in self.workspace.text_documents:
+            self._latest[document.uri] = key, analyses
+
+        def flagged() -> list[Finding]:
+            return [
+                Finding(statement, sentence, *statement.span(sentence.start, sentence.end))
+                for statement in judged
+                for sentence in analyses[statement.text].sentences
+                if sentence.label != "assertive"
+            ]
+
+        return lines, await asyncio.to_thread(flagged)
+
+    async def _analysed(
+        self, uri: str, key: AnalyzerKey, analyzer: Analyzer, texts: list[str], *, log: bool = True
+    ) -> dict[str, Analysis]:
+        """Analyses of `texts` by text: the document's latest and the shared cache first, the rest in a thread."""
+        latest_key, latest = self._latest.get(uri, (key, {}))
+        if latest_key != key:  # the settings changed since
+            latest = {}
+        # Taken out of the caches before waiting, so that another document's analysis cannot evict them meanwhile.
+        analyses = {}
+        for text in dict.fromkeys(texts):
+            found = latest[text] if text in latest else self._analyses.get((key, text))
+            if found is not None:
+                analyses[text] = found
+        new = [text for text in dict.fromkeys(texts) if text not in analyses]
         if new:
             analyses.update(zip(new, await asyncio.to_thread(lambda: list(analyzer.pipe(new))), strict=True))
-            self.window_log_message(
-                types.LogMessageParams(
-                    types.MessageType.Log, f"{document.uri}: analysed {len(new)} of {len(judged)} statements"
+            if log:
+                self.window_log_message(
+                    types.LogMessageParams(
+                        types.MessageType.Log, f"{uri}: analysed {len(new)} of {len(texts)} statements"
+                    )
                 )
-            )
-        for text, analysis in analyses.items():
-            self._analyses[key, text] = analysis
+        for text in new[-CACHED_ANALYSES:]:  # the document's latest keeps the rest; the shared cache, the newest
+            self._analyses[key, text] = analyses[text]
             self._analyses.move_to_end((key, text))
         while len(self._analyses) > CACHED_ANALYSES:
             self._analyses.popitem(last=False)
-        found = []
-        for statement in judged:
-            for sentence in analyses[statement.text].sentences:
-                if sentence.label != "assertive":
-                    found.append(Finding(statement, sentence, *statement.span(sentence.start, sentence.end)))
-        return lines, found
+        return analyses
+
+    async def hovered(self, document: TextDocument, position: types.Position) -> tuple[Lines, Finding | None]:
+        """The flagged sentence at `position`, from the cache; only the hovered statement is analysed, if new."""
+        if _kind(document) != "plaintext":  # a Markdown paragraph's extent depends on the whole document
+            lines, found = await self.findings(document)
+            offset = lines.offset(position)
+            return lines, next((f for f in found if f.start <= offset <= f.end), None)
+        lines = Lines(document.source, document.position_codec)
+        offset = lines.offset(position)
+        statement = statement_at(lines, min(position.line, len(lines.lines) - 1))
+        if statement is None or statement.ignored:
+            return lines, None
+        try:
+            key, analyzer = await self._analyzer(document)
+        except CloserToneError as error:
+            self.tell(str(error))
+            return lines, None
+        analysis = (await self._analysed(document.uri, key, analyzer, [statement.text], log=False))[statement.text]
+        for sentence in analysis.sentences:
+            if sentence.label != "assertive":
+                finding = Finding(statement, sentence, *statement.span(sentence.start, sentence.end))
+                if finding.start <= offset <= finding.end:
+                    return lines, finding
+        return lines, None
 
     async def publish(self, uri: str) -> None:
         """Diagnostics for the document, unless it changed or closed while it was being analysed."""
@@ -306,7 +372,9 @@ class CloserToneServer(LanguageServer):
         lines, found = await self.findings(document)
         if self.workspace.text_documents.get(uri) is not document or document.version != version:
             return
-        diagnostics = [self.diagnostic(uri, lines, finding) for finding in found]
+        diagnostics = await asyncio.to_thread(lambda: [self.diagnostic(uri, lines, finding) for finding in found])
+        if self.workspace.text_documents.get(uri) is not document or document.version != version:
+            return
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics, version))
 
     def publish_later(self, uri: str) -> None:
@@ -403,15 +471,14 @@ async def did_save(server: CloserToneServer, params: types.DidSaveTextDocumentPa
 def did_close(server: CloserToneServer, params: types.DidCloseTextDocumentParams) -> None:
     """A closed document's diagnostics go with it."""
     server.forget_pending(params.text_document.uri)
+    server._latest.pop(params.text_document.uri, None)
     server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
 
 
 @SERVER.feature(types.TEXT_DOCUMENT_HOVER)
 async def hover(server: CloserToneServer, params: types.HoverParams) -> types.Hover | None:
     document = server.workspace.get_text_document(params.text_document.uri)
-    lines, found = await server.findings(document)
-    offset = lines.offset(params.position)
-    finding = next((f for f in found if f.start <= offset <= f.end), None)
+    lines, finding = await server.hovered(document, params.position)
     if finding is None:
         return None
     sentence = finding.sentence

@@ -16,10 +16,12 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.protocol import default_converter
+from pygls.workspace import PositionCodec
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from closer_tone.lsp import DIRECTIVE, statements
+from closer_tone import lsp
+from closer_tone.lsp import DIRECTIVE, Lines, statement_at, statements
 from closer_tone.readers import Passage, read_passages
 
 COMMAND = str(Path(sys.executable).with_name("closer-tone"))  # the installed command, as editors run it
@@ -333,3 +335,55 @@ async def test_edits_in_quick_succession_are_analysed_once_and_a_save_republishe
     client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
     assert [at(text, d.range) for d in await published(uri, seen + 1)] == [PASSIVE, AGGRESSIVE]
     await closed(client, uri)
+
+
+def test_the_statement_on_a_line_is_the_one_statements_finds_there() -> None:
+    text = TEXT.replace("\r\n", "\n")
+    lines = Lines(text, PositionCodec())
+    found = {s.line: s for s in statements(text, markdown=False)}
+    assert [statement_at(lines, line) for line in range(len(lines.lines))] == [
+        found.get(line) for line in range(len(lines.lines))
+    ]
+
+
+@pytest.mark.asyncio
+async def test_a_long_document_is_not_reanalysed_and_hover_analyses_only_its_statement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a document with more statements than the cache holds was analysed again in full on every
+    publish and every hover (a hover took 10-20 s in a 5,000-line document, bench/lsp_burst.py)."""
+    monkeypatch.setattr(lsp, "CACHED_ANALYSES", 2)  # the document below has more statements than that
+    server = lsp.CloserToneServer()
+    for _ in server.protocol.lsp_initialize(types.InitializeParams(capabilities=types.ClientCapabilities())):
+        pass  # sets up the workspace, as the initialize request does
+    monkeypatch.setattr(server, "window_log_message", lambda params: None)
+    uri = (tmp_path / "long.txt").as_uri()
+    text = TEXT.replace("\r\n", "\n")
+    server.workspace.put_text_document(types.TextDocumentItem(uri, "plaintext", 1, text))
+    _, analyzer = await server._analyzer(server.workspace.get_text_document(uri))
+    analysed: list[str] = []
+    pipe = analyzer.pipe
+
+    def recorded(texts: list[str]):  # type: ignore[no-untyped-def]
+        analysed.extend(texts)
+        return pipe(texts)
+
+    monkeypatch.setattr(analyzer, "pipe", recorded)
+    _, found = await server.findings(server.workspace.get_text_document(uri))
+    assert len(analysed) == 3 and [f.sentence.text for f in found] == [PASSIVE, AGGRESSIVE]
+
+    analysed.clear()
+    await server.findings(server.workspace.get_text_document(uri))
+    assert analysed == []
+
+    # An edit to another line is pending (not analysed yet): hover answers from the cache.
+    server.workspace.get_text_document(uri).apply_change(
+        types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(2, 0), types.Position(2, 0)), text="So, "
+        )
+    )
+    document = server.workspace.get_text_document(uri)
+    _, finding = await server.hovered(document, position_of(text, "guess I'll"))
+    assert analysed == [] and finding is not None and finding.sentence.text == PASSIVE
+    _, finding = await server.hovered(document, position_of(text, "When can I"))
+    assert analysed == ["So, When can I expect to hear from you about next steps?"] and finding is None
