@@ -1,6 +1,6 @@
 """How fast closer-tone analyses, against spaCy's own pipeline on the same machine: python bench/speed.py
 
-    python bench/speed.py                 # everything (about 15 minutes on 2 cores, most of it the memory run)
+    python bench/speed.py                 # all but jobs: about 10 minutes on 2 cores, 7 of them the memory run
     python bench/speed.py --quick         # smaller samples, a few minutes; figures are rougher
     python bench/speed.py --only batch latency   # some parts: batch, latency, memory, cli, jobs
 

@@ -14,16 +14,19 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from itertools import compress, product
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
+from spacy.pipeline import Lemmatizer
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Span, SpanGroup, Token
+from spacy.tokens import Doc, Span, SpanGroup
 from spacy.tokens._retokenize import set_token_attrs
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -436,23 +439,51 @@ def speed_up_lemmatizer(nlp: Language, limit: int = 50_000) -> None:
     """Remember the rule lemmatizer's answer for each word, part of speech and morphology.
 
     A lemma depends on those three alone (spaCy's own cache uses the same key), but spaCy remembers only the
-    words its rules rewrite; base forms, most words of a sentence, are worked out again every time.
+    words its rules rewrite: base forms, most words of a sentence, were worked out again every time, token by
+    token. The lemmatizer becomes a `RememberingLemmatizer`, which reads the keys of a whole doc at once.
     """
     if "lemmatizer" not in nlp.pipe_names:
         return
     lemmatizer = nlp.get_pipe("lemmatizer")
-    original = getattr(lemmatizer, "lemmatize", None)
-    if getattr(lemmatizer, "mode", None) != "rule" or original is None:
+    if not isinstance(lemmatizer, Lemmatizer) or type(lemmatizer).__call__ is not Lemmatizer.__call__:
         return
-    known: dict[tuple[int, int, int], list[str]] = {}
+    if lemmatizer.mode != "rule" or lemmatizer.lemmatize != lemmatizer.rule_lemmatize:
+        return
+    lemmatizer.__class__ = _remembering(type(lemmatizer))  # type: ignore[arg-type]
+    lemmatizer._known = {}  # type: ignore[attr-defined]
+    lemmatizer._limit = limit  # type: ignore[attr-defined]
 
-    def lemmatize(token: Token) -> list[str]:
-        key = (token.orth, token.pos, token.morph.key)  # type: ignore[attr-defined]
-        lemmas = known.get(key)
-        if lemmas is None:
-            if len(known) >= limit:
-                known.clear()
-            lemmas = known[key] = original(token)
-        return lemmas
 
-    lemmatizer.lemmatize = lemmatize  # type: ignore[attr-defined]
+@cache
+def _remembering(base: type[Lemmatizer]) -> type[Lemmatizer]:
+    class RememberingLemmatizer(base):  # type: ignore[valid-type,misc]
+        """`Lemmatizer.__call__`, with each lemma worked out once per word, part of speech and morphology."""
+
+        _known: dict[tuple[int, int, int], int]
+        _limit: int
+
+        def __call__(self, doc: Doc) -> Doc:
+            if not self._validated:
+                self._validate_tables(Errors.E1004)
+            error_handler = self.get_error_handler()
+            try:
+                if not len(doc):
+                    return doc
+                rows = doc.to_array(["ORTH", "POS", "MORPH", "LEMMA"]).tolist()
+                lemmas = []
+                for i, (orth, pos, morph, lemma) in enumerate(rows):
+                    if self.overwrite or lemma == 0:
+                        key = (orth, pos, morph)
+                        lemma = self._known.get(key)
+                        if lemma is None:
+                            if len(self._known) >= self._limit:
+                                self._known.clear()
+                            lemma = self._known[key] = self.vocab.strings.add(self.lemmatize(doc[i])[0])
+                    lemmas.append(lemma)
+                doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
+                return doc
+            except Exception as e:
+                error_handler(self.name, self, [doc], e)
+                return doc
+
+    return RememberingLemmatizer
