@@ -5,19 +5,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import replace
-from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import Any
 
 from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps, get_current_ops, use_ops
 
 from closer_tone.checklist import checklist
-from closer_tone.component import DEFAULT_SPANS_KEY, speed_up_attribute_ruler, speed_up_lemmatizer
+from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
+from closer_tone.fast_components import one_blas_thread, speed_up_attribute_ruler, speed_up_lemmatizer
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
@@ -97,7 +95,7 @@ class Analyzer:
         ordered = _in_input_order(screened, docs)
         try:
             while True:
-                with self._lock, _one_blas_thread():
+                with self._lock, one_blas_thread():
                     batch = list(islice(ordered, batch_size))
                     if not batch:
                         return
@@ -249,48 +247,6 @@ class Analyzer:
         rule = self._user_rules.get(span.label_)
         tone, message = (rule.tone, rule.message) if rule else (str(shipped["tone"]), str(shipped["message"]))  # type: ignore[index]
         return Cue(span.start_char, span.end_char, text[span.start_char : span.end_char], span.label_, tone, message)
-
-
-class _Blas:
-    """How many Analyzers are working, and the limit to undo when none is."""
-
-    lock = threading.Lock()
-    working = 0
-    limiter: Any = None
-
-
-@cache
-def _blas_controller() -> Any:
-    try:
-        from threadpoolctl import ThreadpoolController  # installed with scikit-learn
-    except ImportError:
-        return None
-    return ThreadpoolController()
-
-
-@contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """NumPy's BLAS on one thread while an Analyzer works, and as it was as soon as none is working.
-
-    The pipeline's matrices are small: a second BLAS thread saved no time here, kept a second core spinning,
-    and under load (or beside spaCy's worker processes) made a batch about 1.5x slower.
-    """
-    controller = _blas_controller()
-    if controller is None:
-        yield
-        return
-    with _Blas.lock:
-        if not _Blas.working:
-            _Blas.limiter = controller.limit(limits=1, user_api="blas")
-        _Blas.working += 1
-    try:
-        yield
-    finally:
-        with _Blas.lock:
-            _Blas.working -= 1
-            if not _Blas.working and _Blas.limiter is not None:
-                _Blas.limiter.restore_original_limits()
-                _Blas.limiter = None
 
 
 def _with_sentence_rewrites(sentence: Sentence, rewrites: list[Rewrite]) -> Sentence:

@@ -1,0 +1,264 @@
+"""Faster stand-ins for two spaCy components, with identical output, and one BLAS thread while analysing.
+
+The small English pipeline's attribute ruler runs its tag map as a Matcher at every token, and its lemmatizer
+remembers only the words its rules rewrite; both cost more than the parse itself. The Analyzer swaps in a
+table lookup and a lemma memory for its own pipeline only (training uses spaCy's as it is), and
+`tests/test_fast_components.py` checks every annotation against spaCy's own on the corpus.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from itertools import product
+from operator import itemgetter
+from typing import Any
+
+import numpy
+from spacy.errors import Errors
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import Lemmatizer
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+from spacy.tokens._retokenize import set_token_attrs
+from spacy.vocab import Vocab
+from threadpoolctl import ThreadpoolController
+
+from closer_tone.rule_index import FLAG_ATTRS, STRING_ATTRS
+
+
+class LookupMatcher:
+    """Stands in for a spaCy `Matcher` of one-token patterns (the attribute ruler's tag map) with the same matches.
+
+    A pattern of one token naming exact values (a tag, a word, a dependency, or a short list of them, and
+    flags such as IS_SPACE), perhaps with values it must not have (NOT_IN), is a table lookup per token
+    instead of a state machine run at every token; any other pattern stays with a Matcher of its own. Matches
+    come back deduplicated like the Matcher's, in another order, which the attribute ruler sorts anyway;
+    anything but plain (match_id, start, end) calls, and every other method, go to the original matcher.
+    """
+
+    _MAX_COMBINATIONS = 256
+
+    def __init__(self, original: Matcher, vocab: Vocab, keys: Sequence[str]) -> None:
+        self._original = original
+        self._vocab = vocab
+        self._keys = list(keys)
+        self._build()
+
+    def _build(self) -> None:
+        self._rest = Matcher(self._vocab)
+        found: dict[tuple[str, ...], dict[Any, list[tuple[int, tuple[tuple[str, frozenset[int]], ...]]]]] = {}
+        for key in self._keys:
+            match_id = self._vocab.strings.add(key)
+            for pattern in self._original.get(key)[1]:
+                lookup = _lookup(pattern)
+                if lookup is None:
+                    self._rest.add(key, [pattern])
+                    continue
+                choices, excluded = lookup
+                attrs = tuple(sorted(choices))
+                table = found.setdefault(attrs, {})
+                for values in product(*(sorted(choices[attr]) for attr in attrs)):
+                    table.setdefault(values if len(values) > 1 else values[0], []).append((match_id, excluded))
+        self._columns: list[int | str] = sorted(
+            {attr for attrs in found for attr in attrs}
+            | {attr for table in found.values() for entries in table.values() for _, ex in entries for attr, _ in ex}
+        )
+        column = {attr: number for number, attr in enumerate(self._columns)}
+        self._tables = [
+            (
+                itemgetter(*(column[attr] for attr in attrs)),
+                {
+                    values: [(match_id, tuple((column[a], v) for a, v in ex)) for match_id, ex in entries]
+                    for values, entries in table.items()
+                },
+            )
+            for attrs, table in found.items()
+        ]
+
+    def __call__(
+        self, doclike: Doc, *, as_spans: bool = False, allow_missing: bool = False, with_alignments: bool = False
+    ) -> Any:
+        if as_spans or with_alignments or not allow_missing or not isinstance(doclike, Doc) or not len(doclike):
+            original: Any = self._original
+            return original(doclike, as_spans=as_spans, allow_missing=allow_missing, with_alignments=with_alignments)
+        rows = doclike.to_array(self._columns).tolist() if self._columns else []
+        matches: set[tuple[int, int, int]] = set()
+        for getter, table in self._tables:
+            for i, entries in enumerate(map(table.get, map(getter, rows))):
+                if entries:
+                    row = rows[i]
+                    matches.update(
+                        (match_id, i, i + 1)
+                        for match_id, excluded in entries
+                        if not any(row[c] in values for c, values in excluded)
+                    )
+        if len(self._rest):
+            matches.update(self._rest(doclike, allow_missing=True))
+        return list(matches)
+
+    def add(self, key: str, patterns: Any, **options: Any) -> None:
+        self._original.add(key, patterns, **options)
+        self._keys.append(key)
+        self._build()
+
+    def __len__(self) -> int:
+        return len(self._original)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._original  # type: ignore[operator]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._original, name)
+
+
+def _lookup(pattern: object) -> tuple[dict[str, frozenset[int]], tuple[tuple[str, frozenset[int]], ...]] | None:
+    """For a one-token pattern of exact values, each attribute's allowed values and the values it must not
+    have (NOT_IN); None for any other pattern."""
+    if not isinstance(pattern, list) or len(pattern) != 1 or not isinstance(pattern[0], dict):
+        return None
+    choices: dict[str, frozenset[int]] = {}
+    excluded: list[tuple[str, frozenset[int]]] = []
+    for key, value in pattern[0].items():
+        attr = {"TEXT": "ORTH"}.get(str(key).upper(), str(key).upper())
+        if attr in STRING_ATTRS and isinstance(value, str):
+            choices[attr] = frozenset({get_string_id(value)})
+        elif attr in STRING_ATTRS and isinstance(value, dict) and len(value) == 1 and isinstance(value.get("IN"), list):
+            if not value["IN"] or not all(isinstance(item, str) for item in value["IN"]):
+                return None
+            choices[attr] = frozenset(get_string_id(item) for item in value["IN"])
+        elif (
+            attr in STRING_ATTRS
+            and isinstance(value, dict)
+            and list(value) == ["NOT_IN"]
+            and isinstance(value["NOT_IN"], list)
+        ):
+            if not all(isinstance(item, str) for item in value["NOT_IN"]):
+                return None
+            excluded.append((attr, frozenset(get_string_id(item) for item in value["NOT_IN"])))
+        elif attr in FLAG_ATTRS | {"IS_SPACE"} and isinstance(value, bool):
+            choices[attr] = frozenset({int(value)})
+        else:
+            return None
+    combinations = 1
+    for values in choices.values():
+        combinations *= len(values)
+    if not choices or combinations > LookupMatcher._MAX_COMBINATIONS:
+        return None
+    return choices, tuple(excluded)
+
+
+def speed_up_attribute_ruler(nlp: Language) -> None:
+    """Give the pipeline's attribute ruler a `LookupMatcher`: the same tags, lemmas and morphology, faster."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    matcher = getattr(ruler, "matcher", None)
+    if not isinstance(matcher, Matcher) or not hasattr(ruler, "attrs") or not hasattr(ruler, "indices"):
+        return
+    ruler.matcher = LookupMatcher(matcher, nlp.vocab, [str(i) for i in range(len(ruler.attrs))])
+    one_by_one = ruler.set_annotations
+
+    def set_annotations(doc: Doc, matches: list[tuple[int, int, int, int]]) -> None:
+        """The ruler's own, in the same order, without a Span for each one-token match."""
+        for match in matches:
+            attr_id, _, start, end = match
+            if end - start == 1 and ruler.indices[attr_id] in (0, -1):
+                set_token_attrs(doc[start], ruler.attrs[attr_id])
+            else:
+                one_by_one(doc, [match])
+
+    ruler.set_annotations = set_annotations
+
+
+def speed_up_lemmatizer(nlp: Language, limit: int = 50_000) -> None:
+    """Remember the rule lemmatizer's answer for each word, part of speech and morphology.
+
+    A lemma depends on those three alone (spaCy's own cache uses the same key), but spaCy remembers only the
+    words its rules rewrite: base forms, most words of a sentence, were worked out again every time, token by
+    token. The lemmatizer becomes a `RememberingLemmatizer`, which reads the keys of a whole doc at once.
+    """
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    if not isinstance(lemmatizer, Lemmatizer) or type(lemmatizer).__call__ is not Lemmatizer.__call__:
+        return
+    if lemmatizer.mode != "rule" or lemmatizer.lemmatize != lemmatizer.rule_lemmatize:
+        return
+    lemmatizer.__class__ = _remembering(type(lemmatizer))  # type: ignore[arg-type]
+    lemmatizer._known = {}  # type: ignore[attr-defined]
+    lemmatizer._limit = limit  # type: ignore[attr-defined]
+
+
+@cache
+def _remembering(base: type[Lemmatizer]) -> type[Lemmatizer]:
+    class RememberingLemmatizer(base):  # type: ignore[valid-type,misc]
+        """`Lemmatizer.__call__`, with each lemma worked out once per word, part of speech and morphology."""
+
+        _known: dict[tuple[int, int, int], int]
+        _limit: int
+
+        def __call__(self, doc: Doc) -> Doc:
+            if not self._validated:
+                self._validate_tables(Errors.E1004)
+            error_handler = self.get_error_handler()
+            try:
+                if not len(doc):
+                    return doc
+                rows = doc.to_array(["ORTH", "POS", "MORPH", "LEMMA"]).tolist()
+                lemmas = []
+                for i, (orth, pos, morph, lemma) in enumerate(rows):
+                    if self.overwrite or lemma == 0:
+                        key = (orth, pos, morph)
+                        lemma = self._known.get(key)
+                        if lemma is None:
+                            if len(self._known) >= self._limit:
+                                self._known.clear()
+                            lemma = self._known[key] = self.vocab.strings.add(self.lemmatize(doc[i])[0])
+                    lemmas.append(lemma)
+                doc.from_array(["LEMMA"], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
+                return doc
+            except Exception as e:
+                error_handler(self.name, self, [doc], e)
+                return doc
+
+    return RememberingLemmatizer
+
+
+class _Blas:
+    """How many Analyzers are working, and the limit to undo when none is."""
+
+    lock = threading.Lock()
+    working = 0
+    limiter: Any = None
+
+
+@cache
+def _blas_controller() -> ThreadpoolController:
+    """Built on first use: it looks through the libraries loaded by then, NumPy's BLAS among them."""
+    return ThreadpoolController()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """NumPy's BLAS on one thread while an Analyzer works, and as it was as soon as none is working.
+
+    The pipeline's matrices are small: a second BLAS thread saved no time here, kept a second core spinning,
+    and under load (or beside spaCy's worker processes) made a batch about 1.5x slower.
+    """
+    controller = _blas_controller()
+    with _Blas.lock:
+        if not _Blas.working:
+            _Blas.limiter = controller.limit(limits=1, user_api="blas")
+        _Blas.working += 1
+    try:
+        yield
+    finally:
+        with _Blas.lock:
+            _Blas.working -= 1
+            if not _Blas.working and _Blas.limiter is not None:
+                _Blas.limiter.restore_original_limits()
+                _Blas.limiter = None

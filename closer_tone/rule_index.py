@@ -1,0 +1,218 @@
+"""Cue rules indexed by what a doc must contain for them to match, so most rules never run on most docs.
+
+spaCy's Matcher tries every pattern at every token; with about a hundred cue rules that cost more than the
+parse. `IndexedRules` finds the same cues as `CompiledRules`, running only the rules whose required words,
+lemmas, tags or dependencies the doc has.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import compress
+from typing import Any
+
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from closer_tone.cues import CompiledRules, CueRule
+
+# What a token spec can say that a doc can be checked for cheaply, as `Doc.to_array` reads it. Anything else
+# in a spec (NOT_IN, extensions, ...) is left to the matcher: the test only ever rules a pattern out.
+STRING_ATTRS = {"LOWER", "ORTH", "NORM", "LEMMA", "TAG", "POS", "DEP"}
+FLAG_ATTRS = {"IS_UPPER", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM"}
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+_ANNOTATIONS = ("TAG", "POS", "MORPH", "LEMMA", "DEP")  # what a Matcher checks a doc has before matching
+_REPEAT = re.compile(r"^\{\s*(\d*)\s*(,\s*\d*\s*)?\}$")
+
+
+@dataclass(frozen=True)
+class _TokenTest:
+    """What one token a pattern must match has to be: each attribute one of some values, each check true."""
+
+    exact: tuple[tuple[str, frozenset[int]], ...]
+    checks: tuple[tuple[str, Callable[[int], bool]], ...]
+
+
+class IndexedRules(CompiledRules):
+    """The same cues as `CompiledRules.find`, without running rules that cannot match the doc.
+
+    A single spaCy `Matcher` tries every pattern at every token; with a hundred rules that took longer than
+    the parse itself. Here each rule has its own matchers and a cheap test first. A pattern can only match a
+    doc that has, for every token the pattern must match, a token with the exact values the pattern names
+    for it (words, lemmas, tags, parts of speech, dependencies, sentence starts, flags such as IS_UPPER) and
+    passing its REGEX and LENGTH checks. Words are looked up in an index; a token with more than one
+    requirement is then looked for token by token. A rule runs only when one of its patterns passes, and a
+    rule with a pattern that requires nothing checkable always runs, so the cues found are exactly the ones
+    the single matcher finds.
+    """
+
+    def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
+        super().__init__(vocab, rules)  # validates every pattern, with the same errors
+        self._strings = vocab.strings
+        conditions: dict[tuple[str, frozenset[int]], int] = {}
+        Pattern = tuple[frozenset[int], tuple[_TokenTest, ...]]
+        self._rules: list[tuple[str, list[Pattern] | None, Matcher | None, DependencyMatcher | None]] = []
+        for rule in rules:
+            matcher = dependency_matcher = None
+            if rule.patterns:
+                matcher = Matcher(vocab)
+                matcher.add(rule.id, list(rule.patterns))
+            if rule.dependency_patterns:
+                dependency_matcher = DependencyMatcher(vocab)
+                dependency_matcher.add(rule.id, list(rule.dependency_patterns))
+            needs = [self._pattern_needs(p) for p in rule.patterns]
+            needs += [self._pattern_needs(p, dependency=True) for p in rule.dependency_patterns]
+            patterns: list[Pattern] = [
+                (
+                    frozenset(conditions.setdefault(part, len(conditions)) for test in tests for part in test.exact),
+                    tuple(test for test in tests if len(test.exact) + len(test.checks) > 1 or test.checks),
+                )
+                for tests in needs
+                if tests
+            ]
+            runs_always = len(patterns) < len(needs)
+            self._rules.append((rule.id, None if runs_always else patterns, matcher, dependency_matcher))
+        used = {attr for attr, _ in conditions} | {
+            attr
+            for _, patterns, *_ in self._rules
+            for _, tests in patterns or ()
+            for t in tests
+            for attr, _ in t.checks
+        }
+        self._columns: list[int | str] = sorted(used)
+        self._column = {attr: number for number, attr in enumerate(self._columns)}
+        self._index: dict[tuple[int, int], list[int]] = {}
+        for (attr, values), number in conditions.items():
+            for value in values:
+                self._index.setdefault((self._column[attr], value), []).append(number)
+        # Every pattern's conditions in one list, so a doc is checked against all of them in one pass.
+        self._always = [number for number, (_, patterns, *_) in enumerate(self._rules) if patterns is None]
+        self._patterns = [
+            (number, conditions, tests)
+            for number, (_, patterns, *_) in enumerate(self._rules)
+            for conditions, tests in patterns or ()
+        ]
+        self._conditions = [conditions for _, conditions, _ in self._patterns]
+
+    def find(self, doc: Doc) -> list[Span]:
+        if not len(doc):
+            return []
+        if not all(doc.has_annotation(attr) for attr in _ANNOTATIONS):
+            return super().find(doc)  # the single matcher says which annotation is missing, as it always did
+        table: list[list[int]] = doc.to_array(self._columns).tolist() if self._columns else [[] for _ in doc]
+        met: set[int] = set()
+        for number, values in enumerate(zip(*table, strict=True)):
+            for value in set(values):
+                met.update(self._index.get((number, value), ()))
+        seen: dict[_TokenTest, bool] = {}
+        chosen = set(self._always)
+        for number, _, tests in compress(self._patterns, map(met.issuperset, self._conditions)):
+            if number not in chosen and all(self._found(test, table, seen) for test in tests):
+                chosen.add(number)
+        by_rule: dict[str, list[Span]] = {}
+        for number in sorted(chosen):
+            rule_id, _, matcher, dependency_matcher = self._rules[number]
+            found: list[Span] = []
+            if matcher is not None:
+                found += [Span(doc, start, end, label=rule_id) for _, start, end in matcher(doc, allow_missing=True)]
+            if dependency_matcher is not None:
+                found += [Span(doc, min(ids), max(ids) + 1, label=rule_id) for _, ids in dependency_matcher(doc)]
+            if found:
+                by_rule[rule_id] = found
+        spans = [
+            span
+            for label, group in by_rule.items()
+            for span in filter_spans(group)
+            if self.rules[label].holds_in(span.sent)
+        ]
+        return sorted(spans, key=lambda span: (span.start, span.end, span.label_))
+
+    def _found(self, test: _TokenTest, table: list[list[int]], seen: dict[_TokenTest, bool]) -> bool:
+        """Whether some token of the doc passes every part of the test (remembered for the doc)."""
+        if test not in seen:
+            exact = [(self._column[attr], values) for attr, values in test.exact]
+            checks = [(self._column[attr], check) for attr, check in test.checks]
+            seen[test] = any(
+                all(row[i] in values for i, values in exact) and all(check(row[i]) for i, check in checks)
+                for row in table
+            )
+        return seen[test]
+
+    def _pattern_needs(self, pattern: object, dependency: bool = False) -> list[_TokenTest]:
+        """What a pattern needs from a doc: a test per token it must match; [] when it needs nothing checkable.
+
+        Every node of a dependency pattern matches a token; a token pattern's spec with the operator '?', '*',
+        '!' or a repeat from zero may match none.
+        """
+        specs: list[dict[str, Any]] = [s for s in pattern if isinstance(s, dict)] if isinstance(pattern, list) else []
+        if dependency:
+            specs = [spec["RIGHT_ATTRS"] for spec in specs if isinstance(spec.get("RIGHT_ATTRS"), dict)]
+        tests = [self._token_test(spec) for spec in specs if dependency or _must_match(spec)]
+        return [test for test in tests if test.exact or test.checks]
+
+    def _token_test(self, spec: dict[str, Any]) -> _TokenTest:
+        exact: list[tuple[str, frozenset[int]]] = []
+        checks: list[tuple[str, Callable[[int], bool]]] = []
+        for key, value in spec.items():
+            attr = {"TEXT": "ORTH", "IS_SENT_START": "SENT_START"}.get(str(key).upper(), str(key).upper())
+            if attr in STRING_ATTRS and isinstance(value, str):
+                exact.append((attr, frozenset({get_string_id(value)})))
+            elif attr in STRING_ATTRS and isinstance(value, dict):
+                listed = value.get("IN")
+                if isinstance(listed, list) and all(isinstance(item, str) for item in listed):
+                    exact.append((attr, frozenset(get_string_id(item) for item in listed)))
+                if isinstance(value.get("REGEX"), str):
+                    checks.append((attr, partial(_searches, re.compile(value["REGEX"]), self._strings)))
+            elif attr in FLAG_ATTRS and isinstance(value, bool):
+                exact.append((attr, frozenset({int(value)})))
+            elif attr == "SENT_START" and value is True:
+                exact.append((attr, frozenset({1})))
+            elif attr == "LENGTH" and isinstance(value, int) and not isinstance(value, bool):
+                exact.append((attr, frozenset({value})))
+            elif attr == "LENGTH" and isinstance(value, dict):
+                for op, bound in value.items():
+                    if op in _COMPARE and isinstance(bound, int) and not isinstance(bound, bool):
+                        checks.append((attr, partial(_compares, _COMPARE[op], bound)))
+        return _TokenTest(tuple(exact), tuple(checks))
+
+
+def _found(test: _TokenTest, rows: list[dict[str, int]], seen: dict[_TokenTest, bool]) -> bool:
+    """Whether some token of the doc passes every part of the test (remembered per doc)."""
+    if test not in seen:
+        seen[test] = any(
+            all(row[attr] in values for attr, values in test.exact)
+            and all(check(row[attr]) for attr, check in test.checks)
+            for row in rows
+        )
+    return seen[test]
+
+
+def _searches(pattern: re.Pattern[str], strings: Any, value: int) -> bool:
+    return bool(pattern.search(strings[value]))
+
+
+def _compares(compare: Callable[[int, int], bool], bound: int, value: int) -> bool:
+    return compare(value, bound)
+
+
+def _must_match(spec: dict[str, Any]) -> bool:
+    """Whether a token spec has to match at least one token (no operator, '+', or a repeat of at least one)."""
+    op = spec.get("OP")
+    if op is None or op == "+":
+        return True
+    repeat = _REPEAT.match(op) if isinstance(op, str) else None
+    return bool(repeat and repeat.group(1) and int(repeat.group(1)) >= 1)
