@@ -19,7 +19,7 @@ from closer_tone.fast_components import one_blas_thread, speed_up_attribute_rule
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
-from closer_tone.rewrite import Candidate, candidates, tidy_statement
+from closer_tone.rewrite import Candidate, candidates, opens_with_thanks, tidy_statement
 from closer_tone.screen import reason_not_judgeable
 from closer_tone.tone import most_severe, statement_scores, top_label
 
@@ -200,7 +200,11 @@ class Analyzer:
                 changes: list[str] = []
                 used: set[str] = set()
                 for sentence in flagged:
-                    best = next((r for r in sentence.rewrites if r.text not in used), sentence.rewrites[0])
+                    thanked = any(
+                        i.item == "thanks" and i.sentence not in (None, sentence.text) for i in analysis.checklist
+                    )
+                    fresh = [r for r in sentence.rewrites if not (thanked and opens_with_thanks(r.text))]
+                    best = next((r for r in fresh if r.text not in used), (fresh or sentence.rewrites)[0])
                     used.add(best.text)
                     text += analysis.text[cursor : sentence.start] + best.text
                     changes += best.changes

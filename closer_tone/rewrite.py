@@ -343,7 +343,9 @@ def _clauses(sentence: Span) -> list[tuple[int, int, str]]:
         if token.lower_ == "which" and token.dep_ == "nsubj" and token.i > start:
             clauses.append((start, token.i, opener))
             start, opener = token.i, "which"
-        elif token.text in {",", ";", ":", "—"} or (token.lower_ in connectives and own):
+        elif (token.text in {",", ";", ":", "—"} and not _inside_a_date(token)) or (
+            token.lower_ in connectives and own
+        ):
             clauses.append((start, token.i, opener))
             start = token.i + 1
             opener = token.lower_ if token.is_alpha else (nxt.lower_ if nxt is not None else "")
@@ -504,6 +506,20 @@ def _proper_span(token: Token) -> tuple[int, int]:
     while part(end) or (end < sentence.end and doc[end].text == "&" and part(end + 1)):
         end += 1
     return start, end
+
+
+def _inside_a_date(comma: Token) -> bool:
+    """The comma of 'Wednesday, June 12', 'Thursday, May 8' or 'Friday, the 9th': one date, not two clauses."""
+    doc = comma.doc
+    if comma.i == 0 or comma.i + 1 >= len(doc) or not _is_date(doc[comma.i - 1].text):
+        return False
+    rest = [t.lower_ for t in doc[comma.i + 1 : comma.i + 3]]
+    if rest[:1] == ["the"]:
+        rest = rest[1:]
+    day = re.compile(r"\d{1,2}(st|nd|rd|th)?")
+    if rest and rest[0] == "may":  # the month, not the modal, when a day follows it
+        return len(rest) > 1 and day.fullmatch(rest[1]) is not None
+    return bool(rest) and (_is_date(rest[0]) or day.fullmatch(rest[0]) is not None)
 
 
 def _is_date(text: str) -> bool:
@@ -945,7 +961,7 @@ def _date(sentence: Span) -> tuple[str | None, str | None]:
             end += 1
         elif end + 1 < sentence.end and doc[end].lower_ == "at" and doc[end + 1].like_num:
             end += 2
-        elif end + 2 <= sentence.end and doc[end].text == "," and doc[end + 1].lower_ in _DATE_WORDS:
+        elif end + 2 <= sentence.end and doc[end].text == "," and _inside_a_date(doc[end]):
             end += 2 + (end + 2 < sentence.end and doc[end + 2].like_num)
         while end < sentence.end and (doc[end].lower_ in parts or doc[end].lower_ in _DATE_WORDS | {"today"}):
             end += 1
@@ -1026,6 +1042,11 @@ def _phrasings(intent: str, details: Details) -> list[Candidate]:
         text = text[:1].upper() + text[1:]
         found.append(Candidate(tidy(text, question=text.rstrip().endswith("?")), (phrasing["change"],)))
     return found
+
+
+def opens_with_thanks(text: str) -> bool:
+    """A rewrite that starts by thanking ('Thank you for your time today. When can I...'), greeting or not."""
+    return re.match(r"(?:[\w .'-]+, )?(?:thank|i appreciate)", text, flags=re.IGNORECASE) is not None
 
 
 def tidy_statement(text: str) -> str:

@@ -299,3 +299,17 @@ def test_an_explanation_apologised_for_becomes_an_offer_to_say_more(analyzer: An
     ).sentences
     assert sentence.rewrites and "why I quit Tesco after six weeks" in sentence.rewrites[0].text
     assert "made sense" not in sentence.rewrites[0].text
+
+
+def test_a_date_written_with_a_comma_stays_one_date(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("Tell the panel they have until Thursday, May 8 before I sign somewhere else.")
+    rewrites = [rewrite.text for sentence in analysis.sentences for rewrite in sentence.rewrites]
+    assert rewrites
+    assert not any(text.startswith(("May", "8")) for text in rewrites)
+    assert any("Thursday, May 8" in text for text in rewrites)
+
+
+def test_a_statement_that_already_thanks_is_not_given_a_second_thanks(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze("Thank you so much for today. Sorry, I guess I'll just wait to hear back.")
+    assert analysis.rewrites
+    assert len(re.findall(r"\b(?:thank|appreciate)", analysis.rewrites[0].text, flags=re.IGNORECASE)) == 1
