@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from anyio import to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
@@ -229,6 +230,10 @@ class BodyLimit:
         await _problem(413, f"the request body is over the limit of {self.max_body} bytes")(scope, receive, send)
 
 
+ANALYSIS_THREADS = 4
+"""Worker threads for analysis requests (the rest wait in the event loop, holding no thread)."""
+
+
 def create_app(analyzer: Analyzer | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
     """The ASGI app; with no `analyzer` it builds the default one once, at startup, not per request."""
     if max_body < 1:
@@ -236,6 +241,9 @@ def create_app(analyzer: Analyzer | None = None, *, max_body: int = MAX_BODY) ->
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Analyses take turns on the Analyzer's lock, so more threads only wait; each waiting thread would still
+        # hold a stack and a malloc arena, and the server's memory grew with them under load.
+        to_thread.current_default_thread_limiter().total_tokens = ANALYSIS_THREADS
         if analyzer is not None:
             app.state.analyzer = analyzer
         else:
