@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from spacy.tokens import Doc, Span
@@ -75,11 +78,32 @@ class Analyzer:
     def pipe(self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1) -> Iterator[Analysis]:
         """Analyses in input order, streamed: texts are parsed in batches and their sentences classified together.
 
-        `n_process` is spaCy's: how many processes parse the texts (-1 for one per CPU). The analyses are the
-        same, in the same order, whatever it is; rewrites are checked in this process.
+        With `n_process` above 1 (-1: one per CPU) batches go to that many worker processes, each a copy of this
+        Analyzer made by forking, so parsing, scoring and checking rewrites all run in parallel; the analyses
+        are the same, in the same order. Where processes cannot be forked (Windows), everything runs here.
         """
         if isinstance(texts, str):
             raise ValueError("pipe() takes an iterable of texts; use analyze() for one text")
+        workers = (os.cpu_count() or 1) if n_process == -1 else n_process
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            yield from self._pipe_in_workers(texts, batch_size, workers)
+        else:
+            yield from self._pipe_here(texts, batch_size)
+
+    def _pipe_in_workers(self, texts: Iterable[str], batch_size: int, workers: int) -> Iterator[Analysis]:
+        """Batches to forked copies of this Analyzer, a few in flight per worker, results taken in order."""
+        with self._lock:  # no thread of this process holds the lock while it is copied into the workers
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(self,))
+        with pool:
+            pending: deque[AsyncResult[list[Analysis]]] = deque()
+            for batch in _batches(texts, batch_size):
+                pending.append(pool.apply_async(_analyze_in_worker, (batch,)))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+
+    def _pipe_here(self, texts: Iterable[str], batch_size: int) -> Iterator[Analysis]:
         screened: deque[tuple[str, str | None]] = deque()
 
         def judgeable() -> Iterator[str]:
@@ -91,23 +115,17 @@ class Analyzer:
                 if reason is None:
                     yield prepare(text)
 
-        docs = iter(self.nlp.pipe(judgeable(), batch_size=batch_size, n_process=n_process))
-        ordered = _in_input_order(screened, docs)
-        try:
-            while True:
-                with self._lock, one_blas_thread():
-                    batch = list(islice(ordered, batch_size))
-                    if not batch:
-                        return
-                    for text, reason, _ in batch:
-                        if reason == _NOT_A_STRING:
-                            raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
-                    analyses = self._analyze_batch(batch)
-                yield from analyses
-        finally:
-            close = getattr(docs, "close", None)
-            if close is not None:
-                close()  # stops spaCy's worker processes when the caller stops early
+        ordered = _in_input_order(screened, iter(self.nlp.pipe(judgeable(), batch_size=batch_size)))
+        while True:
+            with self._lock, one_blas_thread():
+                batch = list(islice(ordered, batch_size))
+                if not batch:
+                    return
+                for text, reason, _ in batch:
+                    if reason == _NOT_A_STRING:
+                        raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
+                analyses = self._analyze_batch(batch)
+            yield from analyses
 
     def _analyze_batch(self, batch: list[tuple[str, str | None, Doc | None]]) -> list[Analysis]:
         parsed = [(text, doc) for text, _, doc in batch if doc is not None]
@@ -251,6 +269,26 @@ class Analyzer:
         rule = self._user_rules.get(span.label_)
         tone, message = (rule.tone, rule.message) if rule else (str(shipped["tone"]), str(shipped["message"]))  # type: ignore[index]
         return Cue(span.start_char, span.end_char, text[span.start_char : span.end_char], span.label_, tone, message)
+
+
+_adopted: list[Analyzer] = []
+"""In a worker process, the copy of the Analyzer that forked it (empty in the main process)."""
+
+
+def _adopt(analyzer: Analyzer) -> None:
+    """Take over the forked copy; its lock was copied held (the parent forks inside it), so it gets a new one."""
+    analyzer._lock = threading.Lock()
+    _adopted.append(analyzer)
+
+
+def _analyze_in_worker(batch: list[str]) -> list[Analysis]:
+    return list(_adopted[0]._pipe_here(batch, len(batch)))
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(texts)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _with_sentence_rewrites(sentence: Sentence, rewrites: list[Rewrite]) -> Sentence:
