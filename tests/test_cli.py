@@ -244,3 +244,32 @@ def test_a_model_from_a_path_is_used_only_with_trust_model(tmp_path: Path) -> No
     trusted = runner.invoke(app, ["check", "--json", "--model", str(tmp_path / "mine"), "--trust-model", text])
     assert trusted.exit_code == 0
     assert json.loads(trusted.output) == closer_tone.analyze(text).to_dict()
+
+
+def test_serve_answers_on_loopback_until_stopped() -> None:
+    import socket
+    import subprocess
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([COMMAND, "serve", "--port", str(port)], stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not come up"
+                time.sleep(0.2)
+        assert health.json()["status"] == "ok"
+        text = "Sorry, I guess I'll just wait to hear back."
+        answer = httpx.post(f"http://127.0.0.1:{port}/v1/analyze", json={"text": text}, timeout=30).json()
+        assert answer == closer_tone.analyze(text).to_dict()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
