@@ -103,6 +103,14 @@ def _analyzer(
         raise _fail(f"cannot load spaCy's English model ({error}); reinstall with `make run`") from None
 
 
+def _configured(
+    disable: Sequence[str] | None, lexicon: Sequence[Path] | None, model: Path | None = None, trust: bool = False
+) -> tuple[Settings, Analyzer]:
+    """The project's settings, and an Analyzer with its rules unless the command line names others."""
+    settings = _settings()
+    return settings, _analyzer(model, disable or settings.disable, lexicon or settings.lexicons, trust)
+
+
 def _read_stdin() -> str:
     data = sys.stdin.buffer.read()
     try:
@@ -135,7 +143,6 @@ def check(
 ) -> None:
     """Say whether TEXT reads passive, assertive or aggressive, which words make it so, and what to say instead."""
     with _reported(debug):
-        settings = _settings()
         interactive = text is None and sys.stdin.isatty()
         if interactive:
             typer.echo(PROMPT_HELP, err=True)
@@ -143,7 +150,7 @@ def check(
             text = _read_stdin()
         elif not _is_utf8(text):
             raise _fail("the text is not valid UTF-8; check the terminal's encoding")
-        analyzer = _analyzer(model, disable or settings.disable, lexicon or settings.lexicons, trust_model)
+        analyzer = _configured(disable, lexicon, model, trust_model)[1]
         console = Console(highlight=False, soft_wrap=True)
         if text is not None:
             analysis = analyzer.analyze(text)
@@ -192,8 +199,7 @@ def scan(
     from closer_tone.scan import scan as scan_findings
 
     with _reported(debug):
-        settings = _settings()
-        analyzer = _analyzer(model, disable or settings.disable, lexicon or settings.lexicons, trust_model)
+        settings, analyzer = _configured(disable, lexicon, model, trust_model)
         kind = output_format.value if output_format else settings.format
         level = fail_on.value if fail_on else settings.fail_on or "passive"
         options = {"column": column or settings.column, "field": field or settings.field}
@@ -256,8 +262,7 @@ def serve(
     from closer_tone.server import serve as run_server
 
     with _reported(debug):
-        settings = _settings()
-        run_server(host, port, analyzer=_analyzer(None, disable or settings.disable, lexicon or settings.lexicons))
+        run_server(host, port, analyzer=_configured(disable, lexicon)[1])
 
 
 @app.command()

@@ -202,6 +202,10 @@ class CompiledRules:
             for match_id, token_ids in self.dependency_matcher(doc):
                 label = doc.vocab.strings[match_id]
                 by_rule.setdefault(label, []).append(Span(doc, min(token_ids), max(token_ids) + 1, label=label))
+        return self.settled(by_rule)
+
+    def settled(self, by_rule: dict[str, list[Span]]) -> list[Span]:
+        """Each rule's matches without overlaps among themselves, kept where the rule's sentence conditions hold."""
         spans = [
             span
             for label, group in by_rule.items()

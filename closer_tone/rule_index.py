@@ -18,7 +18,6 @@ from typing import Any
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from closer_tone.cues import CompiledRules, CueRule
@@ -133,13 +132,7 @@ class IndexedRules(CompiledRules):
                 found += [Span(doc, min(ids), max(ids) + 1, label=rule_id) for _, ids in dependency_matcher(doc)]
             if found:
                 by_rule[rule_id] = found
-        spans = [
-            span
-            for label, group in by_rule.items()
-            for span in filter_spans(group)
-            if self.rules[label].holds_in(span.sent)
-        ]
-        return sorted(spans, key=lambda span: (span.start, span.end, span.label_))
+        return self.settled(by_rule)
 
     def _found(self, test: _TokenTest, table: list[list[int]], seen: dict[_TokenTest, bool]) -> bool:
         """Whether some token of the doc passes every part of the test (remembered for the doc)."""

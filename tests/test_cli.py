@@ -13,8 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 import closer_tone
-from closer_tone import cli
-from closer_tone.api import Analyzer
 from closer_tone.cli import app
 from tests.helpers import user_lexicon
 
@@ -31,17 +29,7 @@ def colours(output: str) -> set[str]:
     return found
 
 
-@pytest.fixture(autouse=True)
-def reuse_analyzer(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer) -> None:
-    """The session's analyzer for plain runs; runs with their own rules or model still build theirs."""
-    build = cli._analyzer
-
-    def shared(
-        model: Path | None = None, disable: tuple[str, ...] = (), lexicons: tuple[Path, ...] = (), trust: bool = False
-    ) -> Analyzer:
-        return analyzer if model is None and not disable and not lexicons else build(model, disable, lexicons, trust)
-
-    monkeypatch.setattr(cli, "_analyzer", shared)
+pytestmark = pytest.mark.usefixtures("cli_reuses_analyzer")
 
 
 def run_in_terminal(args: list[str], typed: bytes, env: dict[str, str]) -> str:

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 import closer_tone
 from closer_tone import cli
-from closer_tone.api import Analyzer
 from closer_tone.cli import app
 from closer_tone.report import atomic_output
 from tests.test_cli import run_in_terminal
@@ -24,16 +23,7 @@ ASSERTIVE = "Thank you for your time; when can I expect to hear about next steps
 AGGRESSIVE = "Call me by Friday with your decision or I'm taking the other offer."
 
 
-@pytest.fixture(autouse=True)
-def reuse_analyzer(monkeypatch: pytest.MonkeyPatch, analyzer: Analyzer) -> None:
-    build = cli._analyzer
-
-    def shared(
-        model: Path | None = None, disable: tuple[str, ...] = (), lexicons: tuple[Path, ...] = (), trust: bool = False
-    ) -> Analyzer:
-        return analyzer if model is None and not disable and not lexicons else build(model, disable, lexicons, trust)
-
-    monkeypatch.setattr(cli, "_analyzer", shared)
+pytestmark = pytest.mark.usefixtures("cli_reuses_analyzer")
 
 
 def jsonl(result_stdout: str) -> list[dict[str, object]]:
