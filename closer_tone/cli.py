@@ -262,7 +262,19 @@ def serve(
     from closer_tone.server import serve as run_server
 
     with _reported(debug):
+        _check_free(host, port)
         run_server(host, port, analyzer=_configured(disable, lexicon)[1])
+
+
+def _check_free(host: str, port: int) -> None:
+    """A port in use (or a host this machine is not) as closer-tone's one-line error, before the model loads."""
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise _fail(f"cannot listen on {host}:{port} ({error.strerror or error})") from None
 
 
 @app.command()

@@ -261,3 +261,12 @@ def test_serve_answers_on_loopback_until_stopped() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_on_a_port_in_use_is_a_one_line_error() -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        result = runner.invoke(app, ["serve", "--port", str(taken.getsockname()[1])])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "cannot listen on 127.0.0.1:" in result.output
