@@ -387,3 +387,35 @@ async def test_a_long_document_is_not_reanalysed_and_hover_analyses_only_its_sta
     assert analysed == [] and finding is not None and finding.sentence.text == PASSIVE
     _, finding = await server.hovered(document, position_of(text, "When can I"))
     assert analysed == ["So, When can I expect to hear from you about next steps?"] and finding is None
+
+
+def test_spliced_edits_give_the_text_pygls_would() -> None:
+    """Edits spliced in place match pygls's own line-by-line rebuild, across CRLF, accents and emoji."""
+    import random
+
+    from pygls.workspace import TextDocument
+
+    from closer_tone.lsp import SplicedDocument
+
+    pieces = ["a", "b", " ", "\n", "\r\n", "é", "😅", "x"]
+
+    def units(line: str) -> int:
+        return sum(2 if ord(char) > 0xFFFF else 1 for char in line)
+
+    rng = random.Random(3)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        theirs = TextDocument("file:///a.txt", text, sync_kind=types.TextDocumentSyncKind.Incremental)
+        ours = TextDocument("file:///a.txt", text, sync_kind=types.TextDocumentSyncKind.Incremental)
+        ours.__class__ = SplicedDocument
+        for _ in range(8):
+            lines = theirs.source.replace("\r\n", "\n").split("\n")
+            first = rng.randrange(len(lines))
+            last = rng.randrange(first, len(lines))
+            start = rng.randint(0, units(lines[first]))
+            end = rng.randint(0 if last > first else start, units(lines[last]))
+            where = types.Range(types.Position(first, start), types.Position(last, end))
+            change = types.TextDocumentContentChangePartial(range=where, text="".join(rng.choices(pieces, k=3)))
+            theirs.apply_change(change)
+            ours.apply_change(change)
+            assert ours.source == theirs.source
