@@ -44,7 +44,7 @@ from closer_tone import __version__, readers
 from closer_tone.api import Analyzer
 from closer_tone.config import load_settings
 from closer_tone.errors import CloserToneError
-from closer_tone.results import Analysis, Cue, Sentence
+from closer_tone.results import Analysis, Sentence
 
 SOURCE = "closer-tone"
 DEBOUNCE_SECONDS = 0.3
@@ -175,11 +175,6 @@ class Finding:
     sentence: Sentence
     start: int
     end: int
-
-    @property
-    def main_cue(self) -> Cue | None:
-        """The first cue of the sentence's own tone: the one the diagnostic's code and reason name."""
-        return next((cue for cue in self.sentence.cues if cue.tone == self.sentence.label), None)
 
     def cue_spans(self) -> list[tuple[int, int]]:
         return [self.statement.span(cue.start, cue.end) for cue in self.sentence.cues]
@@ -448,7 +443,7 @@ class CloserToneServer(LanguageServer):
             pending.cancel()
 
     def diagnostic(self, uri: str, lines: Lines, finding: Finding) -> types.Diagnostic:
-        sentence, cue = finding.sentence, finding.main_cue
+        sentence, cue = finding.sentence, finding.sentence.main_cue
         reason = cue.message if cue else f"no single phrase stands out; the sentence as a whole reads {sentence.label}"
         related = [
             types.DiagnosticRelatedInformation(

@@ -52,13 +52,6 @@ def make_report(kind: str, stream: TextIO, colour: bool) -> Report:
     return JsonLinesReport(stream) if kind == "jsonl" else CsvReport(stream)
 
 
-def main_cue(analysis: Analysis) -> tuple[str, str] | None:
-    """The rule and words that most explain the verdict: the first cue of the statement's own tone."""
-    flagged = [cue for cue in analysis.cues if cue.tone != "assertive"]
-    ranked = [cue for cue in flagged if cue.tone == analysis.label] or flagged
-    return (ranked[0].rule, ranked[0].text) if ranked else None
-
-
 def best_rewrite(analysis: Analysis) -> str | None:
     return analysis.rewrites[0].text if analysis.rewrites else None
 
@@ -73,10 +66,10 @@ class TextReport:
         if analysis is not None and analysis.label is not None:
             line.append(f"{analysis.label} ({analysis.confidence:.2f})", style=TONE_STYLES[analysis.label])
             if analysis.label != "assertive":
-                cue = main_cue(analysis)
+                cue = analysis.main_cue
                 if cue:
-                    words = cue[1] if len(cue[1]) <= CUE_PREVIEW else cue[1][: CUE_PREVIEW - 3] + "..."
-                    line.append(f' {cue[0]} "{words}"')
+                    words = cue.text if len(cue.text) <= CUE_PREVIEW else cue.text[: CUE_PREVIEW - 3] + "..."
+                    line.append(f' {cue.rule} "{words}"')
                 rewrite = best_rewrite(analysis)
                 line.append(f" -> {rewrite}" if rewrite else f" ({analysis.rewrite_note})")
         elif analysis is not None:

@@ -54,6 +54,11 @@ class Sentence:
     rewrites: tuple[Rewrite, ...] = ()
     rewrite_note: str | None = None
 
+    @property
+    def main_cue(self) -> Cue | None:
+        """The cue that explains the sentence's label: its first cue of that tone."""
+        return next((cue for cue in self.cues if cue.tone == self.label), None)
+
     def to_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
 
@@ -87,6 +92,12 @@ class Analysis:
     @property
     def cues(self) -> tuple[Cue, ...]:
         return tuple(cue for sentence in self.sentences for cue in sentence.cues)
+
+    @property
+    def main_cue(self) -> Cue | None:
+        """The cue that explains the verdict: the first of the statement's own tone, else the first flagged one."""
+        flagged = [cue for cue in self.cues if cue.tone != "assertive"]
+        return next((cue for cue in flagged if cue.tone == self.label), flagged[0] if flagged else None)
 
     @property
     def confidence(self) -> float | None:

@@ -102,16 +102,13 @@ def read_all(
             on_error(item)
             continue
         try:
-            passages = read_passages(item, column=column, field=field)
-            first = next(passages, None)
+            passages = read_passages(item, column=column, field=field)  # a file that cannot be read raises here
         except ReadError as error:
             summary.unreadable_files += 1
             on_error(error)
             continue
         summary.files += 1
-        if first is not None:
-            yield first
-            yield from passages
+        yield from passages
 
 
 def scan(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -127,5 +126,4 @@ def test_the_scanner_reports_every_readable_statement_exactly_once(
     assert [r["text"] for r in records if r["status"] != "unreadable"] == [
         value for kind, value in rows if kind == "good" and value.strip()
     ]
-    assert result.exit_code == (2 if any(kind == "bad" for kind, _ in rows) else result.exit_code)
-    assert Path(path).exists()
+    assert (result.exit_code == 2) if any(kind == "bad" for kind, _ in rows) else (result.exit_code in (0, 1))
