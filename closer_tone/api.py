@@ -23,7 +23,7 @@ from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
 from closer_tone.rewrite import Candidate, candidates, opens_with_thanks, tidy_statement
-from closer_tone.screen import reason_not_judgeable
+from closer_tone.screen import language_identifier, reason_not_judgeable
 from closer_tone.tone import most_severe, statement_scores, top_label
 
 REWRITE_BAR = 0.7
@@ -92,6 +92,7 @@ class Analyzer:
 
     def _pipe_in_workers(self, texts: Iterable[str], batch_size: int, workers: int) -> Iterator[Analysis]:
         """Batches to forked copies of this Analyzer, a few in flight per worker, results taken in order."""
+        self._load_lazy_parts()
         with self._lock:  # no thread of this process holds the lock while it is copied into the workers
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_adopt, initargs=(self,))
         with pool:
@@ -102,6 +103,15 @@ class Analyzer:
                     yield from pending.popleft().get()
             while pending:
                 yield from pending.popleft().get()
+
+    def _load_lazy_parts(self) -> None:
+        """Load what is otherwise loaded on first use (the cue matchers, the language identifier, the BLAS
+        controller), so that forked workers share this copy instead of each loading its own: about a second
+        off a two-worker scan."""
+        self.nlp.get_pipe("closer_tone").compiled  # noqa: B018
+        language_identifier()
+        with one_blas_thread():
+            pass
 
     def _pipe_here(self, texts: Iterable[str], batch_size: int) -> Iterator[Analysis]:
         screened: deque[tuple[str, str | None]] = deque()

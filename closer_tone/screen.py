@@ -35,7 +35,7 @@ _FUNCTION_WORD_SHARE = 0.35
 
 
 @cache
-def _identifier() -> LanguageIdentifier:
+def language_identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -54,7 +54,7 @@ def reason_not_judgeable(text: str) -> str | None:
     if _looks_like_code(stripped):
         return "the text looks like code, not a closing line"
     if sum(char.isalpha() for char in stripped) >= _MIN_LETTERS_FOR_LANGUAGE and not _plainly_english(words):
-        language, confidence = _identifier().classify(stripped)
+        language, confidence = language_identifier().classify(stripped)
         if language != "en" and confidence >= _LANGUAGE_CONFIDENCE:
             return f"the text looks like another language ({language}); closer-tone judges English only"
     return None
