@@ -80,7 +80,8 @@ def _data() -> dict[str, Any]:
 def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     """Rewrite candidates for one flagged sentence, most faithful first, each different from the sentence."""
     found: list[Candidate] = []
-    details = extract_details(sentence, cues)
+    chunks = list(sentence.noun_chunks)  # walked once: several details and the content count read them
+    details = extract_details(sentence, cues, chunks)
     wanted = intents(sentence, cues, details)
     for edited in (_edit(sentence, cues), *_as_question(sentence)):
         if edited:
@@ -94,7 +95,7 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     for intent in wanted:
         found += _phrasings(intent, details)
     found += _pruned(sentence, cues, wanted[0])  # after the phrasings: shown first only when it keeps more
-    content = _key_content(sentence, details)
+    content = _key_content(sentence, details, chunks)
     unique: dict[str, Candidate] = {}
     for candidate in found:
         held = {word for item in content if item in candidate.text for word in re.findall(r"\w+", item.lower())}
@@ -447,7 +448,9 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     return [*ordered[:3], "next_step"]
 
 
-def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
+def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[Span] | None = None) -> Details:
+    """The line's own specifics; `chunks` are the sentence's noun chunks when the caller has them already."""
+    chunks = list(sentence.noun_chunks) if chunks is None else chunks
     greeting = _GREETING.match(sentence.text)
     name = None if greeting else _vocative(sentence)
     rival = _rival(sentence, cues)
@@ -459,21 +462,21 @@ def extract_details(sentence: Span, cues: Sequence[Span] = ()) -> Details:
         name=name,
         company=company,
         rival=rival,
-        role=_role(sentence) or _occupation(sentence),
+        role=_role(chunks) or _occupation(sentence),
         date=date,
-        amount=_amount(sentence),
-        topic=_topic(sentence),
+        amount=_amount(sentence, chunks),
+        topic=_topic(sentence, chunks),
         who=_who(sentence, {v for v in (name, company, rival) if v}, greeting.group(1) if greeting else ""),
         deadline=deadline,
         met=_met(sentence),
         waited=_waited(sentence),
         fact=fact,
         record=record,
-        skill=_skill(sentence),
-        perk=_perk(sentence),
-        others=_others(sentence),
+        skill=_skill(sentence, chunks),
+        perk=_perk(chunks),
+        others=_others(chunks),
         courting=_courting(sentence),
-        doubted=_doubted(sentence),
+        doubted=_doubted(sentence, chunks),
     )
 
 
@@ -562,9 +565,9 @@ def _rival(sentence: Span, cues: Sequence[Span]) -> str | None:
     return None
 
 
-def _others(sentence: Span) -> str | None:
+def _others(chunks: Sequence[Span]) -> str | None:
     """Other employers or interviews in play, counted but unnamed: 'three other companies', 'two other interviews'."""
-    for chunk in sentence.noun_chunks:
+    for chunk in chunks:
         words = [t.lower_ for t in chunk]
         held = chunk.root.head.lemma_.lower() in _words("others_verbs")  # 'I have', not 'I turned down'
         if "other" in words and any(t.like_num for t in chunk) and chunk.root.tag_ == "NNS" and held:
@@ -590,7 +593,7 @@ def _courting(sentence: Span) -> str | None:
     return None
 
 
-def _doubted(sentence: Span) -> str | None:
+def _doubted(sentence: Span, chunks: Sequence[Span]) -> str | None:
     """A named task the candidate doubts they can do: 'I'm not sure I'd pass the 50-pound lift test' gives
     'on the 50-pound lift test'; 'not sure I'd be much use on the Saturday market stall' keeps its 'on'."""
     doubt = next(
@@ -600,7 +603,7 @@ def _doubted(sentence: Span) -> str | None:
     if doubt is None:
         return None
     turn = next((t.i for t in sentence if t.i > doubt.i and t.lower_ == "but"), sentence.end)
-    for anchor in _anchor_chunks(sentence):
+    for anchor in _anchor_chunks(chunks):
         if not doubt.i < anchor.start < turn:
             continue
         head = anchor.root.head
@@ -611,7 +614,7 @@ def _doubted(sentence: Span) -> str | None:
     return None
 
 
-def _amount(sentence: Span) -> str | None:
+def _amount(sentence: Span, chunks: Sequence[Span]) -> str | None:
     """The sum asked for: not a cut offered ('20k less'), and the listed rate over the one offered 'instead of' it."""
     found = []
     for match in _AMOUNT.finditer(sentence.text):
@@ -621,6 +624,9 @@ def _amount(sentence: Span) -> str | None:
             found.append((match.group(0), "instead of" in before))
     if found:
         return next((text for text, instead in found if instead), found[0][0])
+    for chunk in chunks:  # 'a 15% raise': a share means nothing without what it is a share of
+        if chunk.root.lemma_.lower() in _words("pay_rises") and any(t.text == "%" for t in chunk):
+            return chunk.text
     if not {t.lemma_.lower() for t in sentence} & _words("pay_lemmas"):
         return None
     for token in sentence:  # 'my salary at 88,000', 'closer to 60', 'six figures'
@@ -633,9 +639,9 @@ def _amount(sentence: Span) -> str | None:
     return None
 
 
-def _perk(sentence: Span) -> str | None:
+def _perk(chunks: Sequence[Span]) -> str | None:
     """A sum named with what it pays: 'the $5,000 relocation bonus'."""
-    for chunk in sentence.noun_chunks:
+    for chunk in chunks:
         match = _AMOUNT.search(chunk.text)
         if (
             match
@@ -668,7 +674,8 @@ def _vocative(sentence: Span) -> str | None:
 
 
 def _company(sentence: Span) -> str | None:
-    """The employer: named after 'at', 'join', 'interview with', 'application to', or as '<Name>'s' team.
+    """The employer: named after 'at', 'join', 'interview with', 'a firm like', as doing what only an employer
+    does ('Crestview paid', 'Pinnacle treats candidates'), or as '<Name>'s' team.
 
     A whole proper name ('Wells Fargo'), never a day ('Friday's interview') and never a person ('Ms Duarte's').
     """
@@ -691,6 +698,11 @@ def _company(sentence: Span) -> str | None:
         name = doc[token.i + 1 : end].text
         if not _is_date(name) and doc[start].lower_ not in _TITLES:
             return name
+    for token in sentence:  # 'Crestview paid this little', 'how Pinnacle treats candidates'
+        if token.pos_ == "PROPN" and token.dep_ == "nsubj" and token.head.lemma_.lower() in _words("employer_verbs"):
+            start, end = _proper_span(token)
+            if token.i == end - 1 and not _is_date(doc[start:end].text) and doc[start].lower_ not in _TITLES:
+                return doc[start:end].text
     for token in sentence:
         if token.pos_ == "PROPN" and token.i + 1 < sentence.end and doc[token.i + 1].text in {"'s", "’s"}:
             start, end = _proper_span(token)
@@ -781,10 +793,10 @@ def _occupation(sentence: Span) -> str | None:
     return None
 
 
-def _role(sentence: Span) -> str | None:
+def _role(chunks: Sequence[Span]) -> str | None:
     """'the night charge nurse position' from 'your night charge nurse position', as long as it names the job."""
     role_nouns = _words("role_nouns")
-    for chunk in sentence.noun_chunks:
+    for chunk in chunks:
         if chunk.root.lemma_.lower() in role_nouns:
             words = [t for t in chunk if t.pos_ not in {"PRON", "DET"}]
             if chunk[0].lower_ in {"my", "our"} or any(t.lower_ in {"current", "old", "last"} for t in chunk):
@@ -797,10 +809,10 @@ def _role(sentence: Span) -> str | None:
     return None
 
 
-def _topic(sentence: Span) -> str | None:
+def _topic(sentence: Span, chunks: Sequence[Span]) -> str | None:
     """What an answer or explanation was about: the noun phrase after 'about' or 'explained'."""
     role_nouns = _words("role_nouns")
-    for chunk in sentence.noun_chunks:
+    for chunk in chunks:
         head = chunk.root.head
         if chunk.root.dep_ in {"pobj", "dobj"} and head.lemma_.lower() in {"about", "explain", "explanation"}:
             if chunk.root.pos_ != "PRON" and chunk.root.lemma_.lower() not in role_nouns:
@@ -882,7 +894,7 @@ def _fact(sentence: Span, cues: Sequence[Span]) -> tuple[str | None, str | None]
                     clause = words.text
         if record is None and token.dep_ == "poss" and token.lower_ == "my":
             head = token.head
-            span = doc[head.left_edge.i : head.right_edge.i + 1]
+            span = doc[head.left_edge.i : _as_what(head, head.right_edge.i + 1)]
             bare = head.lemma_.lower() in _words("time_units") and head.i == span.end - 1  # 'my two years' says little
             if (
                 any(t.like_num for t in span)
@@ -892,6 +904,25 @@ def _fact(sentence: Span, cues: Sequence[Span]) -> tuple[str | None, str | None]
             ):
                 record = span.text
     return clause, record
+
+
+def _as_what(head: Token, end: int) -> int:
+    """Where 'my two years' ends when what the years were follows it: 'my two years as a nanny', 'at Tesco'.
+
+    The small parser often hangs 'as a nanny' or 'Halden Foods' elsewhere (leaving 'my six years at'), so a
+    length of time takes the phrase after its preposition by position.
+    """
+    doc, last = head.doc, head.sent.end
+    if head.lemma_.lower() not in _words("time_units"):
+        return end
+    if end == head.i + 1 and end < last and doc[end].lower_ in {"as", "at", "in", "with"}:
+        end += 1
+    elif end - 1 == head.i or doc[end - 1].lower_ not in {"as", "at", "in", "with"}:
+        return end
+    stop = end
+    while stop < min(last, end + 4) and doc[stop].pos_ in {"DET", "ADJ", "NOUN", "PROPN", "NUM"}:
+        stop += 1
+    return stop if any(t.pos_ in {"NOUN", "PROPN"} for t in doc[end:stop]) else head.i + 1
 
 
 _ORDINAL = re.compile(r"\d{1,2}(st|nd|rd|th)")
@@ -907,22 +938,40 @@ def _path(token: Token, top: Token) -> list[Token]:
     return found
 
 
-def _skill(sentence: Span) -> str | None:
-    """A named tool or skill the candidate has or lacks: 'know more about Unreal Engine', 'my Python'."""
+def _skill(sentence: Span, chunks: Sequence[Span]) -> str | None:
+    """A named tool or skill the candidate has or lacks: 'know more about Unreal Engine', 'my Python', 'run
+    payroll on ADP'; or a thing of that kind specified by a number or a name: 'knows the 2023 code'."""
     doc = sentence.doc
     heads = _words("skill_heads")
     for token in sentence:
-        if token.pos_ != "PROPN" or token.i == sentence.start:
+        acronym = _acronym(token)
+        if (token.pos_ != "PROPN" and not acronym) or token.i == sentence.start:
             continue
-        start, end = _proper_span(token)
+        start, end = _proper_span(token) if token.pos_ == "PROPN" else (token.i, token.i + 1)
         if token.i != end - 1 or _is_date(doc[start:end].text) or doc[start].lower_ in _TITLES:
             continue
-        prep = token.head
-        if token.dep_ == "pobj" and prep.lower_ in {"about", "on", "in", "with"} and prep.head.lemma_.lower() in heads:
+        attached = token.dep_ == "pobj"
+        prep = token.head if attached else doc[start - 1]  # the small parser often loses an acronym's 'on'
+        if (attached or acronym) and prep.lower_ in {"about", "on", "in", "with"} and prep.head.lemma_.lower() in heads:
             return doc[start:end].text
         if token.dep_ == "nsubj" and token.head.lemma_ == "be" and any(c.lower_ == "my" for c in token.children):
             return doc[start:end].text
+    for chunk in _anchor_chunks(chunks):
+        root, head = chunk.root, chunk.root.head
+        verb = head.head if root.dep_ == "pobj" and head.lower_ in {"about", "on", "in", "with"} else head
+        if root.lemma_.lower() in _words("skill_nouns") and root.dep_ in {"dobj", "pobj"}:
+            if verb.lemma_.lower() in heads:
+                return chunk.text
     return None
+
+
+def _acronym(token: Token) -> bool:
+    """'ADP', 'HR', 'EMTs': capitals that name something, not a shouted word among shouted words."""
+    if not re.fullmatch(r"[A-Z]{2,5}s?", token.text):
+        return False
+    doc = token.doc
+    beside = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
+    return not any(t.is_alpha and t.is_upper and len(t) > 1 for t in beside)
 
 
 def _date(sentence: Span) -> tuple[str | None, str | None]:
@@ -1054,15 +1103,11 @@ def tidy_statement(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def _anchors(sentence: Span) -> list[str]:
+def _anchor_chunks(chunks: Sequence[Span]) -> list[Span]:
     """The things the line names that a rewrite should not lose, as written: a noun phrase whose head is
     specified by a compound, a number or a name ('the weekend rota', 'the 4-day week', 'the Elm Street store')."""
-    return [chunk.text for chunk in _anchor_chunks(sentence)]
-
-
-def _anchor_chunks(sentence: Span) -> list[Span]:
     found = []
-    for chunk in sentence.noun_chunks:
+    for chunk in chunks:
         if chunk.root.pos_ != "NOUN":
             continue
         if chunk.root.lower_ in {"sort", "kind", "bit", "lot", "couple"} or chunk[0].lower_ == "your":
@@ -1072,13 +1117,13 @@ def _anchor_chunks(sentence: Span) -> list[Span]:
     return found
 
 
-def _key_content(sentence: Span, details: Details) -> list[str]:
+def _key_content(sentence: Span, details: Details, chunks: Sequence[Span]) -> list[str]:
     """The specifics a rewrite should keep: names, numbers, days and dates, the role, the company."""
     found = [t.text for t in sentence if t.pos_ == "PROPN" or t.like_num or any(c.isdigit() for c in t.text)]
     found += [t.text for t in sentence if t.lower_.removesuffix("s") in _DATE_WORDS]  # 'Fridays'
-    found += [t.text for t in sentence if re.fullmatch(r"[A-Z]{2,}s?", t.text) and not _shouted(t)]  # 'EMTs', 'HR'
+    found += [t.text for t in sentence if _acronym(t)]  # 'EMTs', 'HR', 'ADP'
     found = [text for text in found if text.lower() not in {"one", "i"}]
-    found += _anchors(sentence)
+    found += [chunk.text for chunk in _anchor_chunks(chunks)]
     found += [
         value
         for value in (

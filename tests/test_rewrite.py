@@ -313,3 +313,54 @@ def test_a_statement_that_already_thanks_is_not_given_a_second_thanks(analyzer: 
     analysis = analyzer.analyze("Thank you so much for today. Sorry, I guess I'll just wait to hear back.")
     assert analysis.rewrites
     assert len(re.findall(r"\b(?:thank|appreciate)", analysis.rewrites[0].text, flags=re.IGNORECASE)) == 1
+
+
+def test_a_length_of_time_keeps_what_it_was_spent_as(nlp: Language) -> None:
+    assert details_of(nlp, "I'm not sure my four years as a line cook really count, but maybe?").record == (
+        "my four years as a line cook"
+    )
+    assert details_of(nlp, "Honestly I doubt my six years at Halden Foods count for much here.").record == (
+        "my six years at Halden Foods"
+    )
+
+
+def test_thanks_keeps_what_the_talk_was_about(nlp: Language) -> None:
+    found = rewrites_of(nlp, "Thanks so much, and sorry I asked so many questions about the Leeds depot.")
+    assert "Thank you for your time, and for talking with me about the Leeds depot." in found
+
+
+def test_a_raise_asked_for_is_the_sum_and_keeps_the_day(nlp: Language) -> None:
+    assert details_of(nlp, "I want a 10% raise over what I make now, and a reply by Tuesday.").amount == "a 10% raise"
+    found = rewrites_of(nlp, "I want a 10% raise over what I make now, and a reply by Tuesday.")
+    assert found[0] != found[-1] and any("a 10% raise" in text and "by Tuesday" in text for text in found)
+
+
+def test_an_ultimatum_over_a_sum_keeps_the_offer_the_day_and_the_sum(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I've got an offer from Hartwell on the table, so match $95k by Thursday or I'm gone.")
+    assert any(all(word in text for word in ("Hartwell", "Thursday", "$95k")) and text.endswith("?") for text in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("I can't believe a company like Dunmore Freight still faxes invoices.", "Dunmore Freight"),
+        ("If Northgate treats everyone like this, no wonder nobody stays.", "Northgate"),
+        ("If Brightwater pays that little, I'm out.", "Brightwater"),
+        ("If Priya calls me back, I'll be amazed.", None),
+    ],
+)
+def test_an_employer_is_known_by_what_it_does(nlp: Language, text: str, company: str | None) -> None:
+    assert details_of(nlp, text).company == company
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("Anyone who has worked on CAD for a month can tell your drawings are a mess.", "CAD"),
+        ("I'm the only one you met who actually knows the 2021 fire code.", "the 2021 fire code"),
+        ("WHY IS NOBODY ANSWERING MY EMAILS ABOUT THE JOB", None),
+        ("I know the hiring manager from my last job, so hurry up.", None),
+    ],
+)
+def test_a_skill_may_be_an_acronym_or_a_specified_standard(nlp: Language, text: str, skill: str | None) -> None:
+    assert details_of(nlp, text).skill == skill
