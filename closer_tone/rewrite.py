@@ -334,18 +334,25 @@ def _content_tokens(sentence: Span) -> set[int]:
 
 
 def _clauses(sentence: Span) -> list[tuple[int, int, str]]:
-    """The sentence cut at punctuation and at connectives that open a clause of their own, each with what opened it."""
+    """The sentence cut at punctuation and at connectives that open a clause of their own, each with what opened it.
+
+    'and' cuts only before a subject of its own ('... on Monday and nobody called'), so that 'go back and get me'
+    stays one order.
+    """
     doc = sentence.doc
     connectives = set(_data()["consequence_words"]) | {"but"}
     clauses, start, opener = [], sentence.start, ""
     for token in sentence:
         nxt = doc[token.i + 1] if token.i + 1 < sentence.end else None
-        own = nxt is not None and (nxt.dep_ in {"nsubj", "nsubjpass", "expl"} or nxt.tag_ in {"VB", "MD", "VBD"})
+        subject = nxt is not None and nxt.dep_ in {"nsubj", "nsubjpass", "expl"}
+        own = subject or (nxt is not None and nxt.tag_ in {"VB", "MD", "VBD"})
         if token.lower_ == "which" and token.dep_ == "nsubj" and token.i > start:
             clauses.append((start, token.i, opener))
             start, opener = token.i, "which"
-        elif (token.text in {",", ";", ":", "—"} and not _inside_a_date(token)) or (
-            token.lower_ in connectives and own
+        elif (
+            (token.text in {",", ";", ":", "—"} and not _inside_a_date(token))
+            or (token.lower_ in connectives and own)
+            or (token.lower_ == "and" and subject)
         ):
             clauses.append((start, token.i, opener))
             start = token.i + 1
@@ -481,14 +488,19 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
 
 
 def _met(sentence: Span) -> str | None:
-    """The day of the interview itself: 'Friday's interview', 'our chat on Tuesday' (not the day the line is sent)."""
+    """The day of the interview itself: 'Friday's interview', 'our chat on Tuesday', 'gave up my Saturday for this
+    interview' (not the day the line is sent)."""
+    meeting = _words("meeting_lemmas")
     for token in sentence:
-        if token.lemma_.lower() not in _words("meeting_lemmas"):
-            continue
-        for child in token.children:
-            day = next((c for c in child.children if c.dep_ == "pobj"), None) if child.lower_ == "on" else child
-            if day is not None and day.dep_ in {"poss", "pobj"} and day.lower_ in _DATE_WORDS:
-                return day.text
+        if token.lemma_.lower() in meeting:
+            for child in token.children:
+                day = next((c for c in child.children if c.dep_ == "pobj"), None) if child.lower_ == "on" else child
+                if day is not None and day.dep_ in {"poss", "pobj"} and day.lower_ in _DATE_WORDS:
+                    return day.text
+        if token.lower_ in _DATE_WORDS and token.dep_ == "dobj":  # the day given for the interview
+            for given in token.head.children:
+                if given.lower_ == "for" and any(c.lemma_.lower() in meeting for c in given.children):
+                    return token.text
     return None
 
 
@@ -1018,9 +1030,16 @@ def _date(sentence: Span) -> tuple[str | None, str | None]:
         text = text.title() if text.isupper() and len(text) > 3 else text
         before = doc[start - 1].lower_ if start > sentence.start else ""
         preposition = before in {"by", "until", "before"} and doc[start - 1].dep_ == "prep"  # not 'stop by'
-        deadline = f"by {text}" if preposition else None
+        deadline = f"by {text}" if preposition else _on(text).strip() if _heard_from(token) else None
         return text, deadline
     return None, None
+
+
+def _heard_from(day: Token) -> bool:
+    """A day set for hearing back, without 'by': 'if nobody gets back to me this week', 'call me tomorrow'
+    (not 'I emailed on Monday', nor 'sorry to email on a Sunday', which only say when the candidate wrote)."""
+    verb = day.head
+    return day.dep_ == "npadvmod" and verb.lemma_.lower() in _words("contact_verbs") and verb.tag_ not in {"VBD", "VBN"}
 
 
 def suggestion(intent: str, details: Details) -> str:

@@ -364,3 +364,18 @@ def test_an_employer_is_known_by_what_it_does(nlp: Language, text: str, company:
 )
 def test_a_skill_may_be_an_acronym_or_a_specified_standard(nlp: Language, text: str, skill: str | None) -> None:
     assert details_of(nlp, text).skill == skill
+
+
+def test_a_day_given_up_for_the_interview_is_the_interviews_day(nlp: Language) -> None:
+    assert details_of(nlp, "Honestly you owe me, I gave up my Sunday for this interview.").met == "Sunday"
+    assert details_of(nlp, "I gave up my Sunday to prepare, and you were late.").met is None
+
+
+def test_a_day_to_hear_back_by_needs_no_by(nlp: Language) -> None:
+    assert details_of(nlp, "If nobody gets back to me next week, I'm filing a complaint.").deadline == "next week"
+    assert details_of(nlp, "Sorry to message you on a Saturday, I just wanted to check in.").deadline is None
+
+
+def test_a_clause_after_and_with_its_own_subject_can_go(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I was promised an email on the 3rd and NOBODY SENT ONE!!!")
+    assert "I was promised an email on the 3rd; is there any update on the timeline?" in found
