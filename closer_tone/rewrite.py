@@ -469,7 +469,7 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
         name=name,
         company=company,
         rival=rival,
-        role=_role(chunks) or _occupation(sentence),
+        role=_role(sentence, chunks) or _occupation(sentence),
         date=date,
         amount=_amount(sentence, chunks),
         topic=_topic(sentence, chunks),
@@ -805,8 +805,12 @@ def _occupation(sentence: Span) -> str | None:
     return None
 
 
-def _role(chunks: Sequence[Span]) -> str | None:
-    """'the night charge nurse position' from 'your night charge nurse position', as long as it names the job."""
+def _role(sentence: Span, chunks: Sequence[Span]) -> str | None:
+    """'the night charge nurse position' from 'your night charge nurse position', as long as it names the job.
+
+    When the parser splits the phrase (in 'at the warehouse lead spot id be' it reads 'lead' as a verb), the
+    words before the role noun back to its article are taken, if each is a noun, a name or a seniority.
+    """
     role_nouns = _words("role_nouns")
     for chunk in chunks:
         if chunk.root.lemma_.lower() in role_nouns:
@@ -818,6 +822,17 @@ def _role(chunks: Sequence[Span]) -> str | None:
                 if first in {"the", "a", "an", "this"}:
                     return first + chunk.text[len(first) :]
                 return "the " + " ".join(t.text for t in words)
+    doc, seniority = sentence.doc, _words("seniority")
+    for token in sentence:
+        if token.lemma_.lower() not in role_nouns or token.pos_ != "NOUN":
+            continue
+        start = token.i
+        while start > sentence.start and (
+            doc[start - 1].pos_ in {"NOUN", "PROPN"} or doc[start - 1].lower_ in seniority
+        ):
+            start -= 1
+        if start < token.i and start > sentence.start and doc[start - 1].lower_ in {"the", "this", "your"}:
+            return f"the {doc[start : token.i + 1].text}"
     return None
 
 

@@ -379,3 +379,11 @@ def test_a_day_to_hear_back_by_needs_no_by(nlp: Language) -> None:
 def test_a_clause_after_and_with_its_own_subject_can_go(nlp: Language) -> None:
     found = rewrites_of(nlp, "I was promised an email on the 3rd and NOBODY SENT ONE!!!")
     assert "I was promised an email on the 3rd; is there any update on the timeline?" in found
+
+
+def test_a_role_split_by_the_parser_is_read_back_to_its_article(nlp: Language) -> None:
+    doc = next(iter(parse(nlp, ["any chance at the bakery lead spot would make my year"])))
+    span = judged_sentences(doc)[0]
+    assert extract_details(span, (), chunks=[]).role == "the bakery lead spot"  # as if no chunk held it
+    doc = next(iter(parse(nlp, ["I froze through the whole role-play."])))
+    assert extract_details(doc[:], (), chunks=[]).role is None
