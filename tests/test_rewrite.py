@@ -387,3 +387,20 @@ def test_a_role_split_by_the_parser_is_read_back_to_its_article(nlp: Language) -
     assert extract_details(span, (), chunks=[]).role == "the bakery lead spot"  # as if no chunk held it
     doc = next(iter(parse(nlp, ["I froze through the whole role-play."])))
     assert extract_details(doc[:], (), chunks=[]).role is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I'm sorry, I have a physio session on the 9th, but I can move it, it's not important.",
+            "I have a physio session on the 9th, but I can move it; does that work for the team?",
+        ),
+        (
+            "I'll cover any weekend at the Hill Road branch, honestly, I'm not fussy.",
+            "I'll cover any weekend at the Hill Road branch; what are the next steps from here?",
+        ),
+    ],
+)
+def test_a_bare_apology_or_a_shrug_is_cut_and_the_fact_kept(nlp: Language, text: str, expected: str) -> None:
+    assert expected in rewrites_of(nlp, text)
