@@ -1156,6 +1156,7 @@ def _key_content(sentence: Span, details: Details, chunks: Sequence[Span]) -> li
     found = [t.text for t in sentence if t.pos_ == "PROPN" or t.like_num or any(c.isdigit() for c in t.text)]
     found += [t.text for t in sentence if t.lower_.removesuffix("s") in _DATE_WORDS]  # 'Fridays'
     found += [t.text for t in sentence if _acronym(t)]  # 'EMTs', 'HR', 'ADP'
+    found += [t.text for t in sentence if t.lower_ in _words("work_arrangements")]  # 'hybrid', 'part-time'
     found = [text for text in found if text.lower() not in {"one", "i"}]
     found += [chunk.text for chunk in _anchor_chunks(chunks)]
     found += [

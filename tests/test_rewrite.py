@@ -404,3 +404,9 @@ def test_a_role_split_by_the_parser_is_read_back_to_its_article(nlp: Language) -
 )
 def test_a_bare_apology_or_a_shrug_is_cut_and_the_fact_kept(nlp: Language, text: str, expected: str) -> None:
     assert expected in rewrites_of(nlp, text)
+
+
+def test_a_term_of_the_job_counts_as_a_detail_to_keep(analyzer: Analyzer) -> None:
+    (sentence,) = analyzer.analyze("Your advert said part-time, so either honour it or quit lying.").sentences
+    assert sentence.rewrites and "part-time" in sentence.rewrites[0].text
+    assert "lying" not in sentence.rewrites[0].text
