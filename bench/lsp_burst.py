@@ -106,7 +106,7 @@ def fresh(text: str) -> list[tuple[str, str, str | None, int | None]]:
             if sentence.label == "assertive":
                 continue
             finding = Finding(statement, sentence, *statement.span(sentence.start, sentence.end))
-            cue = finding.main_cue
+            cue = sentence.main_cue
             reason = (
                 cue.message if cue else f"no single phrase stands out; the sentence as a whole reads {sentence.label}"
             )
@@ -342,7 +342,7 @@ async def run(lines_wanted: int, edits: int, seed: int) -> int:
 
     errors = [line for line in client.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     print(f"server stderr: {len(errors)} lines")
-    for line in errors[:10]:
+    for line in errors[:40]:
         print(f"  {line}")
     for failure in failures:
         print(f"FAILED: {failure}")

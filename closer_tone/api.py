@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps, get_current_ops, use_ops
 
 from closer_tone.checklist import checklist
-from closer_tone.component import DEFAULT_SPANS_KEY
+from closer_tone.component import DEFAULT_SPANS_KEY, CueDetector
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
 from closer_tone.fast_components import one_blas_thread, speed_up_attribute_ruler, speed_up_lemmatizer
 from closer_tone.model import TrainedModel, load_model
@@ -108,7 +108,9 @@ class Analyzer:
         """Load what is otherwise loaded on first use (the cue matchers, the language identifier, the BLAS
         controller), so that forked workers share this copy instead of each loading its own: about a second
         off a two-worker scan."""
-        self.nlp.get_pipe("closer_tone").compiled  # noqa: B018
+        detector = self.nlp.get_pipe("closer_tone")
+        assert isinstance(detector, CueDetector)
+        detector.compiled  # noqa: B018
         language_identifier()
         with one_blas_thread():
             pass
