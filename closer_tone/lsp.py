@@ -312,6 +312,7 @@ class ChunkedReader:
     CHUNK = 1 << 16
 
     def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream  # kept open as long as the reader is
         self._fd = stream.fileno()
         self._buffer = bytearray()
         self._ended = False

@@ -7,6 +7,7 @@ so a server counting code points instead of UTF-16 units fails after the first e
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 from collections import defaultdict
@@ -419,3 +420,24 @@ def test_spliced_edits_give_the_text_pygls_would() -> None:
             theirs.apply_change(change)
             ours.apply_change(change)
             assert ours.source == theirs.source
+
+
+def test_the_chunked_reader_gives_pygls_lines_and_bodies_across_chunk_boundaries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bodies = [b'{"id": 1}', '{"text": "Zoë 🎉"}'.encode(), b"x" * 50]
+    sent = b"".join(b"Content-Length: %d\r\n\r\n" % len(body) + body for body in bodies)
+    monkeypatch.setattr(lsp.ChunkedReader, "CHUNK", 7)  # every message straddles several reads
+    read, write = os.pipe()
+    os.write(write, sent)
+    os.close(write)
+
+    async def messages() -> list[tuple[bytes, bytes, bytes]]:
+        reader, got = lsp.ChunkedReader(os.fdopen(read, "rb")), []
+        while header := await reader.readline():
+            blank = await reader.readline()
+            got.append((header, blank, await reader.readexactly(int(header.split(b":")[1]))))
+        assert await reader.readexactly(5) == b""  # the end of input, as pygls's reader reports it
+        return got
+
+    assert asyncio.run(messages()) == [(b"Content-Length: %d\r\n" % len(b), b"\r\n", b) for b in bodies]
