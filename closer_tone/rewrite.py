@@ -70,6 +70,7 @@ class Details:
     others: str | None = None  # other employers in play, unnamed: 'three other companies'
     courting: str | None = None  # another employer the line says wants the candidate: 'before Deloitte does'
     doubted: str | None = None  # what the candidate doubts they can do, with its preposition: 'on the Saturday stall'
+    horizon: str | None = None  # a stretch of time ahead, with its preposition: 'within six months'
 
 
 @cache
@@ -484,6 +485,7 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
         others=_others(chunks),
         courting=_courting(sentence),
         doubted=_doubted(sentence, chunks),
+        horizon=_horizon(sentence),
     )
 
 
@@ -623,6 +625,16 @@ def _doubted(sentence: Span, chunks: Sequence[Span]) -> str | None:
             return f"{head.lower_} {anchor.text}"
         if anchor.root.dep_ == "dobj":
             return f"on {anchor.text}"
+    return None
+
+
+def _horizon(sentence: Span) -> str | None:
+    """A counted stretch of time ahead: 'within six months', 'in two years' (not 'in the 1990s', not 'for years')."""
+    for token in sentence:
+        if token.lower_ in {"within", "in"}:
+            for unit in token.children:
+                if unit.lemma_.lower() in _words("time_units") and any(c.like_num for c in unit.lefts):
+                    return sentence.doc[token.i : unit.i + 1].text
     return None
 
 
@@ -1106,6 +1118,7 @@ def _values(details: Details) -> dict[str, str]:
         "others": details.others or "",
         "courting": details.courting or "",
         "doubted": details.doubted or "",
+        "within": f" {details.horizon}" if details.horizon else "",
     }
 
 

@@ -410,3 +410,9 @@ def test_a_term_of_the_job_counts_as_a_detail_to_keep(analyzer: Analyzer) -> Non
     (sentence,) = analyzer.analyze("Your advert said part-time, so either honour it or quit lying.").sentences
     assert sentence.rewrites and "part-time" in sentence.rewrites[0].text
     assert "lying" not in sentence.rewrites[0].text
+
+
+def test_a_promotion_demanded_becomes_a_question_about_growth(nlp: Language) -> None:
+    text = "I'm far too qualified for this junior analyst post, so I expect a promotion within two years."
+    assert "What would growth look like in this junior analyst post within two years?" in rewrites_of(nlp, text)
+    assert details_of(nlp, "I ran a till in the 1990s, so I'll be fine, I guess.").horizon is None
