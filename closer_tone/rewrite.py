@@ -71,6 +71,11 @@ class Details:
     courting: str | None = None  # another employer the line says wants the candidate: 'before Deloitte does'
     doubted: str | None = None  # what the candidate doubts they can do, with its preposition: 'on the Saturday stall'
     horizon: str | None = None  # a stretch of time ahead, with its preposition: 'within six months'
+    level: str | None = None  # a level or title the line asks for: 'senior' in 'bumping the title to senior'
+    floor: str | None = None  # a level the line says the candidate is above: 'Associate' in 'overqualified for Associate'
+    paid: str | None = None  # what the line asks to be paid for, with no sum: 'Saturday' in 'pay me for Saturday'
+    spent: str | None = None  # time the candidate gave to the interview: 'three hours' in 'the three hours I gave you'
+    taking: str | None = None  # how long the line says the decision may take: 'another month' in 'take another month'
 
 
 @cache
@@ -167,7 +172,8 @@ def _as_question(sentence: Span) -> list[Candidate]:
     """'Send me the schedule tonight, I'm busy.' -> 'Could you send me the schedule?'
 
     An order to the interviewer becomes a request: the command's own clause, asked with 'could you', without
-    its urgency ('please', 'right now', 'hurry up and') and without a clause after it that has its own subject.
+    its urgency ('please', 'right now', 'hurry up and') and without a clause after it that has its own subject
+    (after a comma, a dash or 'and': 'Sign me up for the Dallas office and I'll handle the rest').
     When the urgency words named the day ('today', 'tonight'), the request keeps the day, and a second one
     goes without it. A demand put as the candidate's need is asked the same way: 'I'll need you to confirm the
     4-day week in writing before I even consider this.' -> 'Could you confirm the 4-day week in writing?'
@@ -189,6 +195,9 @@ def _as_question(sentence: Span) -> list[Candidate]:
             break
         if token.lower_ in cuts and (own or doc[min(token.i + 1, sentence.end - 1)].tag_ == "VB"):
             end = token.i  # '... so I can review it before I accept', '... or forget it'
+            break
+        if token.lower_ == "and" and own:
+            end = token.i  # '... and I'll handle the rest' is the candidate's part, not the request
             break
     clause = doc[root.i : end]
     urgent = set(_hedge_words(clause, _data()["urgency_phrases"]))
@@ -441,6 +450,10 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
         ordered.append("fit")
     if details.waited:
         ordered.append("follow_up")
+    if details.level or details.floor:
+        ordered.append("level")
+    if details.taking:
+        ordered.append("timeline")
     if details.who or details.deadline:
         ordered.append("timeline")
     for cue in cues:
@@ -486,6 +499,8 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
         courting=_courting(sentence),
         doubted=_doubted(sentence, chunks),
         horizon=_horizon(sentence),
+        **_level_and_pay(sentence),
+        **_time_given(sentence),
     )
 
 
@@ -626,6 +641,76 @@ def _doubted(sentence: Span, chunks: Sequence[Span]) -> str | None:
         if anchor.root.dep_ == "dobj":
             return f"on {anchor.text}"
     return None
+
+
+def _level_and_pay(sentence: Span) -> dict[str, str]:
+    """What a line demands of the job's terms, read from its prepositions in one pass.
+
+    A level: a seniority word ('senior', 'Associate', 'Senior Producer') given as a title or level ('the title of
+    Senior Producer', 'bumping the title to senior'), or as what the candidate is above ('overqualified for
+    Associate'); 'the title of the book' is none. What the candidate asks to be paid for, when the line names no
+    sum: a day or a piece of work ('pay me for Saturday', 'paid for the trial shift'), not the role itself.
+    """
+    doc, seniority, titles = sentence.doc, _words("seniority"), _words("level_nouns")
+    found: dict[str, str] = {}
+    for token in sentence:
+        prep = token.head
+        if token.dep_ != "pobj" or prep.lower_ not in {"of", "to", "for"}:
+            continue
+        start = token.i
+        while start - 1 > prep.i and doc[start - 1].dep_ in {"compound", "amod"}:
+            start -= 1
+        words, owner = doc[start : token.i + 1], prep.head
+        ranked = any(t.lower_ in seniority for t in words)
+        named = owner.lemma_.lower() in titles or any(
+            c.dep_ == "dobj" and c.lemma_.lower() in titles for c in owner.children
+        )
+        if ranked and prep.lower_ in {"of", "to"} and named:
+            found.setdefault("level", words.text)
+        elif ranked and prep.lower_ == "for" and owner.lower_ in _words("above_words"):
+            found.setdefault("floor", words.text)
+        elif prep.lower_ == "for" and owner.lemma_.lower() in _words("pay_verbs"):
+            if _is_date(token.text) or token.lemma_.lower() in _words("paid_things"):
+                found.setdefault("paid", doc[token.left_edge.i : token.i + 1].text)
+    return found
+
+
+def _time_given(sentence: Span) -> dict[str, str]:
+    """Time the line counts as given to the interview, or as the decision's: a neutral fact a jab carries.
+
+    'the three hours I gave you today', 'I drove two hours', 'a waste of a vacation day' give what the candidate
+    spent; 'take another month to decide' how long the decision may take. A wait ('I've waited two weeks') and a
+    deadline are read elsewhere.
+    """
+    units, found = _words("time_units"), {}
+    for unit in sentence:
+        if unit.lemma_.lower() not in units or unit.dep_ not in {"dobj", "pobj"}:
+            continue
+        counted = [t for t in unit.lefts if t.like_num or t.lower_ in {"a", "an", "another"}]
+        if not counted or unit.head.lemma_.lower() in _words("wait_lemmas") - {"take"}:
+            continue
+        text = sentence.doc[counted[0].i : unit.i + 1].text
+        head = unit.head.head if unit.dep_ == "pobj" and unit.head.lower_ == "of" else unit.head
+        mine = [unit.head, *unit.children] if unit.dep_ == "dobj" else list(unit.children)
+        if unit.i + 2 < sentence.end and sentence.doc[unit.i + 1].lower_ == "i":
+            mine.append(sentence.doc[unit.i + 2])  # 'the three hours I gave you', however the parser hung 'gave'
+        given = any(
+            _said_by_me(verb)
+            and verb.lemma_.lower() in _words("giving_verbs")
+            and not any(c.dep_ in {"xcomp", "advcl"} and c.tag_ == "VB" for c in verb.children)  # 'I gave you two
+            # days to decide' is a wait
+            for verb in mine
+        )
+        short = unit.lemma_.lower() in _words("given_units")  # an afternoon given, not 'five years at Tesco'
+        if short and (given or head.lemma_.lower() in _words("spending_nouns")):
+            found.setdefault("spent", text)
+        elif unit.head.lemma_.lower() == "take" and counted[0].lower_ == "another":
+            found.setdefault("taking", text)
+    return found
+
+
+def _said_by_me(verb: Token) -> bool:
+    return verb.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children)
 
 
 def _horizon(sentence: Span) -> str | None:
@@ -1119,6 +1204,11 @@ def _values(details: Details) -> dict[str, str]:
         "courting": details.courting or "",
         "doubted": details.doubted or "",
         "within": f" {details.horizon}" if details.horizon else "",
+        "level": details.level or "",
+        "floor": details.floor or "",
+        "paid": details.paid or "",
+        "spent": details.spent or "",
+        "taking": details.taking or "",
     }
 
 
@@ -1177,7 +1267,7 @@ def _key_content(sentence: Span, details: Details, chunks: Sequence[Span]) -> li
         for value in (
             details.name, details.company, details.rival, details.role, details.date, details.deadline,
             details.amount, details.who, details.waited, details.fact, details.record, details.skill, details.perk,
-            details.others, details.topic,
+            details.others, details.topic, details.level, details.floor, details.paid, details.spent, details.taking,
         )
         if value
     ]  # fmt: skip

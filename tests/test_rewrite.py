@@ -416,3 +416,63 @@ def test_a_promotion_demanded_becomes_a_question_about_growth(nlp: Language) -> 
     text = "I'm far too qualified for this junior analyst post, so I expect a promotion within two years."
     assert "What would growth look like in this junior analyst post within two years?" in rewrites_of(nlp, text)
     assert details_of(nlp, "I ran a till in the 1990s, so I'll be fine, I guess.").horizon is None
+
+
+def test_an_order_loses_the_clause_after_and_with_its_own_subject(nlp: Language) -> None:
+    found = rewrites_of(nlp, "Put me on the Leeds rota and I'll sort out the rest myself.")
+    assert "Could you put me on the Leeds rota?" in found
+    assert not any("sort out" in text for text in found if text.startswith("Could you"))
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "floor"),
+    [
+        ("Frankly I'm overqualified for Junior Analyst and I'll want the title of Lead Analyst.", "Lead Analyst",
+         "Junior Analyst"),
+        ("I trust you'll be raising the grade to principal once I've signed.", "principal", None),
+        ("I'd expect the title of the report to change.", None, None),
+    ],
+)  # fmt: skip
+def test_a_level_is_read_from_a_title_asked_for_or_a_level_outgrown(
+    nlp: Language, text: str, level: str | None, floor: str | None
+) -> None:
+    details = details_of(nlp, text)
+    assert (details.level, details.floor) == (level, floor)
+
+
+def test_a_level_demanded_becomes_a_question_about_the_level(nlp: Language) -> None:
+    text = "I'm obviously overqualified for Associate, so I assume you'll be bumping the title to principal."
+    assert (
+        "Could we talk about whether this role could be at the principal level rather than Associate?"
+        in rewrites_of(nlp, text)
+    )
+
+
+def test_what_the_line_asks_to_be_paid_for_is_asked_about(nlp: Language) -> None:
+    found = rewrites_of(nlp, "I won't work for free, so you'd better pay me for the training shift or forget it.")
+    assert "Could you confirm whether the training shift would be paid?" in found
+    assert details_of(nlp, "What do you pay for the night porter position?").paid is None
+
+
+@pytest.mark.parametrize(
+    ("text", "spent"),
+    [
+        ("Well, that was a waste of a sick day, wasn't it.", "a sick day"),
+        ("I flew three hours for this and nobody even had my CV.", "three hours"),
+        ("I gave you two days to decide and you ignored me.", None),
+        ("I spent five years at Halden Foods, so I know the work.", None),
+    ],
+)
+def test_time_given_to_the_interview_is_a_fact_kept_calmly(nlp: Language, text: str, spent: str | None) -> None:
+    assert details_of(nlp, text).spent == spent
+
+
+def test_time_given_becomes_a_fact_and_a_question(nlp: Language) -> None:
+    found = rewrites_of(nlp, "What a waste of a sick day that was.")
+    assert "I set aside a sick day for this interview; when can I expect to hear about next steps?" in found
+
+
+def test_another_stretch_for_the_decision_is_asked_about_not_mocked(nlp: Language) -> None:
+    found = rewrites_of(nlp, "Sure, go ahead and take another fortnight, I've got nothing better to do.")
+    assert details_of(nlp, "Sure, take another week to think it over, no rush at all.").taking == "another week"
+    assert not any(text.startswith("It's been another") for text in found)
