@@ -76,6 +76,9 @@ class Details:
     paid: str | None = None  # what the line asks to be paid for, with no sum: 'Saturday' in 'pay me for Saturday'
     spent: str | None = None  # time the candidate gave to the interview: 'three hours' in 'the three hours I gave you'
     taking: str | None = None  # how long the line says the decision may take: 'another month' in 'take another month'
+    moving: str | None = None  # where the job would move the candidate: 'Tulsa' in 'not moving to Tulsa for less'
+    least: str | None = None  # pay set by what the candidate earns now: 'at least what I'm making in Austin'
+    claimed: str | None = None  # the job the line says the candidate already is: 'you've found your architect'
 
 
 @cache
@@ -437,7 +440,7 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     lemmas = {t.lemma_.lower() for t in sentence}
     if details.rival is not None or details.others or details.courting:
         ordered.append("constraint")
-    if details.amount or details.perk:
+    if details.amount or details.perk or details.least:
         ordered.append("pay")
     if details.topic and (
         families & {"reassurance", "apology", "self_deprecation"} or lemmas & {"answer", "explanation"}
@@ -446,7 +449,7 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
     lacking = any(t.dep_ == "neg" and t.head.lemma_.lower() in _words("skill_heads") | {"sure", "be"} for t in sentence)
     if details.skill and (families & {"apology", "self_deprecation"} or lacking):
         ordered.append("catch_up")
-    if details.fact or details.record or details.skill or details.doubted:
+    if details.fact or details.record or details.skill or details.doubted or details.claimed:
         ordered.append("fit")
     if details.waited:
         ordered.append("follow_up")
@@ -478,12 +481,14 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
     company = None if (found := _company(sentence)) == rival else found  # the rival is not the employer
     fact, record = _fact(sentence, cues)
     date, deadline = _date(sentence)
+    occupation, claimed = _occupation(sentence)
     return Details(
         greeting=greeting.group(1) if greeting else "",
         name=name,
         company=company,
         rival=rival,
-        role=_role(sentence, chunks) or _occupation(sentence),
+        role=_role(sentence, chunks) or occupation,
+        claimed=occupation if claimed else None,
         date=date,
         amount=_amount(sentence, chunks),
         topic=_topic(sentence, chunks),
@@ -649,14 +654,21 @@ def _level_and_pay(sentence: Span) -> dict[str, str]:
     A level: a seniority word ('senior', 'Associate', 'Senior Producer') given as a title or level ('the title of
     Senior Producer', 'bumping the title to senior'), or as what the candidate is above ('overqualified for
     Associate'); 'the title of the book' is none. What the candidate asks to be paid for, when the line names no
-    sum: a day or a piece of work ('pay me for Saturday', 'paid for the trial shift'), not the role itself.
+    sum: a day or a piece of work ('pay me for Saturday', 'paid for the trial shift'), not the role itself. A place
+    the job would take the candidate to ('moving to Tulsa'), and pay set by what they earn now ('for anything less
+    than what I'm making in Austin'), which names no sum but is one.
     """
     doc, seniority, titles = sentence.doc, _words("seniority"), _words("level_nouns")
     found: dict[str, str] = {}
     for token in sentence:
         prep = token.head
+        if token.dep_ == "pcomp" and prep.lower_ in {"than", "under", "below"}:
+            found.setdefault("least", _what_i_earn(token) or "")
         if token.dep_ != "pobj" or prep.lower_ not in {"of", "to", "for"}:
             continue
+        if token.pos_ == "PROPN" and prep.lower_ == "to" and prep.head.lemma_.lower() in _words("moving_verbs"):
+            start, end = _proper_span(token)
+            found.setdefault("moving", doc[start:end].text)
         start = token.i
         while start - 1 > prep.i and doc[start - 1].dep_ in {"compound", "amod"}:
             start -= 1
@@ -672,7 +684,25 @@ def _level_and_pay(sentence: Span) -> dict[str, str]:
         elif prep.lower_ == "for" and owner.lemma_.lower() in _words("pay_verbs"):
             if _is_date(token.text) or token.lemma_.lower() in _words("paid_things"):
                 found.setdefault("paid", doc[token.left_edge.i : token.i + 1].text)
-    return found
+    return {key: value for key, value in found.items() if value}
+
+
+def _what_i_earn(verb: Token) -> str | None:
+    """'at least what I'm making in Austin' from 'not moving for anything less than what I'm making in Austin'.
+
+    Only as a floor refused ('won't ... for less than', 'for nothing less than'): 'I could come in below what I'm
+    making now' offers a cut, and a rewrite does not turn it around.
+    """
+    what = next((c for c in verb.children if c.tag_ == "WP" and c.dep_ == "dobj"), None)
+    if what is None or verb.lemma_.lower() not in _words("earning_verbs") or not _said_by_me(verb):
+        return None
+    up = [t.lower_ for t in verb.ancestors]
+    refused = "for" in up and any(c.dep_ == "neg" for t in list(verb.ancestors)[up.index("for") :] for c in t.children)
+    if not (refused or "nothing" in up):
+        return None
+    doc = verb.doc
+    end = next((t.i for t in doc[what.i : verb.right_edge.i + 1] if t.is_punct), verb.right_edge.i + 1)
+    return f"at least {doc[what.i : end].text}"
 
 
 def _time_given(sentence: Span) -> dict[str, str]:
@@ -857,10 +887,12 @@ def _who(sentence: Span, taken: set[str], greeting: str) -> str | None:
     return None
 
 
-def _occupation(sentence: Span) -> str | None:
+def _occupation(sentence: Span) -> tuple[str | None, bool]:
     """The job as the line names it by its occupation: 'a better line cook' gives 'the line cook role'.
 
-    One person in the job (singular), not a colleague's ('your HR manager', 'the other EMTs').
+    One person in the job (singular), not a colleague's ('your HR manager', 'the other EMTs'), unless the line
+    says the listener has found the candidate in it ('you've found your architect'): then it is a claim of fit,
+    and the second value says so.
     """
     doc = sentence.doc
     occupations, seniority = _words("occupations"), _words("seniority")
@@ -874,8 +906,11 @@ def _occupation(sentence: Span) -> str | None:
         if token.dep_ == "compound" and token.head.lemma_.lower() in occupations:
             continue  # the last word of 'sous chef' is the head
         owner = token.head if token.dep_ == "compound" else token
+        claimed = owner.dep_ == "dobj" and _found_by_you(owner.head)
         if any(
-            c.dep_ == "poss" or c.lower_ in {"other", "another", "every", "any", "some", "all"} for c in owner.children
+            (c.dep_ == "poss" and not (claimed and c.lower_ == "your"))
+            or c.lower_ in {"other", "another", "every", "any", "some", "all"}
+            for c in owner.children
         ):
             continue
         start = token.i
@@ -898,8 +933,16 @@ def _occupation(sentence: Span) -> str | None:
                 start -= 1
             else:
                 break
-        return f"the {doc[start : token.i + 1].text} role"
-    return None
+        return f"the {doc[start : token.i + 1].text} role", claimed
+    return None, False
+
+
+def _found_by_you(verb: Token) -> bool:
+    """'you've found' or 'you just got' with nothing else to do ('I met your manager', 'get your manager to call')."""
+    children = {(c.dep_, c.lower_) for c in verb.children}
+    others = {dep for dep, _ in children} & {"xcomp", "ccomp", "dative", "oprd"}
+    to = any(c.dep_ == "advcl" and any(g.lower_ == "to" for g in c.lefts) for c in verb.children)
+    return verb.lemma_.lower() in _words("claiming_verbs") and ("nsubj", "you") in children and not (others or to)
 
 
 def _role(sentence: Span, chunks: Sequence[Span]) -> str | None:
@@ -1209,6 +1252,8 @@ def _values(details: Details) -> dict[str, str]:
         "paid": details.paid or "",
         "spent": details.spent or "",
         "taking": details.taking or "",
+        "moving": details.moving or "",
+        "least": details.least or "",
     }
 
 
@@ -1268,6 +1313,7 @@ def _key_content(sentence: Span, details: Details, chunks: Sequence[Span]) -> li
             details.name, details.company, details.rival, details.role, details.date, details.deadline,
             details.amount, details.who, details.waited, details.fact, details.record, details.skill, details.perk,
             details.others, details.topic, details.level, details.floor, details.paid, details.spent, details.taking,
+            details.moving, details.least,
         )
         if value
     ]  # fmt: skip

@@ -476,3 +476,26 @@ def test_another_stretch_for_the_decision_is_asked_about_not_mocked(nlp: Languag
     found = rewrites_of(nlp, "Sure, go ahead and take another fortnight, I've got nothing better to do.")
     assert details_of(nlp, "Sure, take another week to think it over, no rush at all.").taking == "another week"
     assert not any(text.startswith("It's been another") for text in found)
+
+
+def test_pay_set_by_what_the_candidate_earns_now_is_stated_with_the_move(nlp: Language) -> None:
+    text = "I won't relocate to Leeds for anything less than what I earn in Bristol."
+    expected = "To move to Leeds, I'd be looking for at least what I earn in Bristol; is that within the range for this role?"
+    assert rewrites_of(nlp, text)[0] == expected
+    assert details_of(nlp, "If money is tight, I could come in below what I'm making now.").least is None
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed"),
+    [
+        ("Cancel the other interviews, you've found your new pastry chef.", "the pastry chef role"),
+        ("I met your office manager at the careers fair.", None),
+        ("You should get your office manager to call me.", None),
+    ],
+)
+def test_the_job_the_listener_has_found_in_the_candidate_is_a_claim_of_fit(
+    nlp: Language, text: str, claimed: str | None
+) -> None:
+    assert details_of(nlp, text).claimed == claimed
+    said = any(found.startswith("I believe I'd be a strong fit") for found in rewrites_of(nlp, text))
+    assert said == (claimed is not None)
