@@ -72,7 +72,7 @@ class Details:
     doubted: str | None = None  # what the candidate doubts they can do, with its preposition: 'on the Saturday stall'
     horizon: str | None = None  # a stretch of time ahead, with its preposition: 'within six months'
     level: str | None = None  # a level or title the line asks for: 'senior' in 'bumping the title to senior'
-    floor: str | None = None  # a level the line says the candidate is above: 'Associate' in 'overqualified for Associate'
+    floor: str | None = None  # a level the line says the candidate is above: 'overqualified for Associate'
     paid: str | None = None  # what the line asks to be paid for, with no sum: 'Saturday' in 'pay me for Saturday'
     spent: str | None = None  # time the candidate gave to the interview: 'three hours' in 'the three hours I gave you'
     taking: str | None = None  # how long the line says the decision may take: 'another month' in 'take another month'
@@ -712,7 +712,8 @@ def _time_given(sentence: Span) -> dict[str, str]:
     spent; 'take another month to decide' how long the decision may take. A wait ('I've waited two weeks') and a
     deadline are read elsewhere.
     """
-    units, found = _words("time_units"), {}
+    units = _words("time_units")
+    found: dict[str, str] = {}
     for unit in sentence:
         if unit.lemma_.lower() not in units or unit.dep_ not in {"dobj", "pobj"}:
             continue

@@ -480,7 +480,9 @@ def test_another_stretch_for_the_decision_is_asked_about_not_mocked(nlp: Languag
 
 def test_pay_set_by_what_the_candidate_earns_now_is_stated_with_the_move(nlp: Language) -> None:
     text = "I won't relocate to Leeds for anything less than what I earn in Bristol."
-    expected = "To move to Leeds, I'd be looking for at least what I earn in Bristol; is that within the range for this role?"
+    expected = (
+        "To move to Leeds, I'd be looking for at least what I earn in Bristol; is that within the range for this role?"
+    )
     assert rewrites_of(nlp, text)[0] == expected
     assert details_of(nlp, "If money is tight, I could come in below what I'm making now.").least is None
 
