@@ -47,7 +47,7 @@ class Analyzer:
 
     def __init__(
         self,
-        model: Path | None = None,
+        model: str | Path | None = None,
         *,
         trust: bool = False,
         disable: Sequence[str] = (),

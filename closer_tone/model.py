@@ -136,7 +136,7 @@ def save_model(model: TrainedModel, directory: Path) -> Path:
     return artefact
 
 
-def load_model(directory: Path | None = None, *, trust: bool = False) -> TrainedModel:
+def load_model(directory: str | Path | None = None, *, trust: bool = False) -> TrainedModel:
     """Load the shipped model, or the one in `directory` if the caller trusts it, only if its files match.
 
     A model decides what a candidate is told, and its Pipeline file runs code when it is unpickled, so a
@@ -150,7 +150,7 @@ def load_model(directory: Path | None = None, *, trust: bool = False) -> Trained
             f"not loading the model in {directory}: a model from a path is used only when you trust where it came "
             "from (pass --trust-model, or trust=True)"
         )
-    return _load_verified(directory)
+    return _load_verified(Path(directory))
 
 
 def _load_verified(directory: Path) -> TrainedModel:
