@@ -229,13 +229,15 @@ class Analyzer:
                 text, cursor = "", 0
                 changes: list[str] = []
                 used: set[str] = set()
+                thanked_by_rewrite = False
                 for sentence in flagged:
-                    thanked = any(
+                    thanked = thanked_by_rewrite or any(
                         i.item == "thanks" and i.sentence not in (None, sentence.text) for i in analysis.checklist
                     )
                     fresh = [r for r in sentence.rewrites if not (thanked and opens_with_thanks(r.text))]
                     best = next((r for r in fresh if r.text not in used), (fresh or sentence.rewrites)[0])
                     used.add(best.text)
+                    thanked_by_rewrite = thanked_by_rewrite or opens_with_thanks(best.text)
                     text += analysis.text[cursor : sentence.start] + best.text
                     changes += best.changes
                     cursor = sentence.end

@@ -12,7 +12,7 @@ from spacy.language import Language
 import closer_tone.api
 from closer_tone.api import REWRITE_BAR, Analyzer
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse
-from closer_tone.rewrite import Details, candidates, extract_details, tidy
+from closer_tone.rewrite import Details, candidates, extract_details, opens_with_thanks, tidy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -311,6 +311,16 @@ def test_a_date_written_with_a_comma_stays_one_date(analyzer: Analyzer) -> None:
 
 def test_a_statement_that_already_thanks_is_not_given_a_second_thanks(analyzer: Analyzer) -> None:
     analysis = analyzer.analyze("Thank you so much for today. Sorry, I guess I'll just wait to hear back.")
+    assert analysis.rewrites
+    assert len(re.findall(r"\b(?:thank|appreciate)", analysis.rewrites[0].text, flags=re.IGNORECASE)) == 1
+
+
+def test_a_statement_rewrite_thanks_once_when_two_flagged_sentences_turn_into_thanks(analyzer: Analyzer) -> None:
+    analysis = analyzer.analyze(
+        "Sorry for taking up so much of your time today. Sorry, I guess I'll just wait to hear back."
+    )
+    first, second = analysis.sentences
+    assert opens_with_thanks(first.rewrites[0].text) and opens_with_thanks(second.rewrites[0].text)
     assert analysis.rewrites
     assert len(re.findall(r"\b(?:thank|appreciate)", analysis.rewrites[0].text, flags=re.IGNORECASE)) == 1
 
