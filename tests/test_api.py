@@ -32,6 +32,9 @@ def test_statement_takes_the_most_severe_sentence(analyzer: Analyzer) -> None:
         ("I guess I'll just wait to hear back, sorry for rambling.", "passive"),
         ("I need an answer by Friday or I'm taking the other offer.", "aggressive"),
         ("What are the next steps, and when should I expect to hear from you?", "assertive"),
+        ("Thank you so much for today.", "assertive"),  # warm thanks; it once read aggressive from the word "so"
+        ("Thanks SO much for ghosting me for three weeks.", "aggressive"),
+        ("Thank you so much for even considering someone like me.", "passive"),
     ],
 )
 def test_clear_cases(analyzer: Analyzer, text: str, label: str) -> None:
