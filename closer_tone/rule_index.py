@@ -183,17 +183,6 @@ class IndexedRules(CompiledRules):
         return _TokenTest(tuple(exact), tuple(checks))
 
 
-def _found(test: _TokenTest, rows: list[dict[str, int]], seen: dict[_TokenTest, bool]) -> bool:
-    """Whether some token of the doc passes every part of the test (remembered per doc)."""
-    if test not in seen:
-        seen[test] = any(
-            all(row[attr] in values for attr, values in test.exact)
-            and all(check(row[attr]) for attr, check in test.checks)
-            for row in rows
-        )
-    return seen[test]
-
-
 def _searches(pattern: re.Pattern[str], strings: Any, value: int) -> bool:
     return bool(pattern.search(strings[value]))
 
