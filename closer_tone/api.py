@@ -70,7 +70,8 @@ class Analyzer:
         self._user_rules = {rule.id: rule for rule in shown if rule in user_rules}
         self._user_matcher = CompiledRules(self.nlp.vocab, list(self._user_rules.values())) if user_rules else None
         self._lock = threading.Lock()
-        self._verdicts: OrderedDict[str, bool] = OrderedDict()
+        self._verdicts: OrderedDict[str, tuple[bool, bool]] = OrderedDict()
+        """Per text checked: (the model judges it assertive enough, it has no passive or aggressive cue)."""
 
     def analyze(self, text: str) -> Analysis:
         return next(self.pipe([text]))
@@ -160,25 +161,32 @@ class Analyzer:
         flat = iter(self.model.score([sentence_input(span) for spans in sentences for span in spans]))
         return [[next(flat) for _ in spans] for spans in sentences]
 
-    def _verified(self, texts: list[str]) -> list[bool]:
-        """Which candidate texts the model itself judges assertive, with P(assertive) >= the bar.
+    def _verified(self, texts: list[str], *, whole_statement: bool = False) -> list[bool]:
+        """Which candidate texts the model itself judges assertive, with P(assertive) >= the bar; a sentence's
+        rewrite must also be free of passive and aggressive cues (it removes what made the line so), while a
+        statement's may keep the candidate's own assertive sentences as they were, cues and all.
 
         A verdict depends on the text alone, so each distinct text is parsed once, and the verdicts on the
         most recent texts are remembered: the same phrasings are proposed for many statements.
         """
-        verdicts: dict[str, bool] = {}
+        verdicts: dict[str, tuple[bool, bool]] = {}
         for text in texts:
             if text in self._verdicts:
                 self._verdicts.move_to_end(text)
                 verdicts[text] = self._verdicts[text]
         unknown = [text for text in dict.fromkeys(texts) if text not in verdicts]
-        scores = self._scores([judged_sentences(doc) for doc in parse(self.nlp, unknown)])
-        for text, rows in zip(unknown, scores, strict=True):
+        docs = list(parse(self.nlp, unknown))
+        scores = self._scores([judged_sentences(doc) for doc in docs])
+        for text, doc, rows in zip(unknown, docs, scores, strict=True):
             assertive = bool(rows) and most_severe(map(top_label, rows)) == "assertive"
-            verdicts[text] = self._verdicts[text] = assertive and statement_scores(rows)["assertive"] >= REWRITE_BAR
+            rules = doc.spans[DEFAULT_SPANS_KEY].attrs["rules"].values()
+            verdicts[text] = self._verdicts[text] = (
+                assertive and statement_scores(rows)["assertive"] >= REWRITE_BAR,
+                all(rule["tone"] == "assertive" for rule in rules),
+            )
             if len(self._verdicts) > VERDICT_CACHE:
                 self._verdicts.popitem(last=False)
-        return [verdicts[text] for text in texts]
+        return [judged and (whole_statement or cue_free) for judged, cue_free in map(verdicts.__getitem__, texts)]
 
     def _with_rewrites(self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]]) -> list[Analysis]:
         """Rewrites for every flagged sentence, then for each flagged statement, each checked by the model.
@@ -243,7 +251,9 @@ class Analyzer:
                     cursor = sentence.end
                 text = tidy_statement(text + analysis.text[cursor:])
                 drafts[index] = Rewrite(text, tuple(dict.fromkeys(changes)))
-        verdicts = dict(zip(drafts, self._verified([d.text for d in drafts.values()]), strict=True))
+        verdicts = dict(
+            zip(drafts, self._verified([d.text for d in drafts.values()], whole_statement=True), strict=True)
+        )
         updated = []
         for index, analysis in enumerate(analyses):
             if analysis.label in (None, "assertive"):

@@ -487,11 +487,11 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
         name=name,
         company=company,
         rival=rival,
-        role=_role(sentence, chunks) or occupation,
+        role=_calm(_role(sentence, chunks) or occupation),
         claimed=occupation if claimed else None,
         date=date,
         amount=_amount(sentence, chunks),
-        topic=_topic(sentence, chunks),
+        topic=_calm(_topic(sentence, chunks)),
         who=_who(sentence, {v for v in (name, company, rival) if v}, greeting.group(1) if greeting else ""),
         deadline=deadline,
         met=_met(sentence),
@@ -507,6 +507,18 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
         **_level_and_pay(sentence),
         **_time_given(sentence),
     )
+
+
+def _calm(detail: str | None) -> str | None:
+    """A role or topic the line shouted, in ordinary case: 'the ACCOUNT MANAGER ROLE' is 'the account manager
+    role' in a rewrite, which must not shout; other short words in capitals are taken for acronyms ('HR', 'ICU')."""
+    if not detail:
+        return detail
+    words = detail.split(" ")
+    if sum(word.isupper() and len(word) > 1 for word in words) < 2:
+        return detail
+    shouted = [word.isupper() and (len(word) > 3 or word.lower() in _words("role_nouns")) for word in words]
+    return " ".join(word.lower() if loud else word for word, loud in zip(words, shouted, strict=True))
 
 
 def _met(sentence: Span) -> str | None:
@@ -1161,6 +1173,8 @@ def _date(sentence: Span) -> tuple[str | None, str | None]:
         week = token.lower_ in {"week", "month"} and doc[max(sentence.start, token.i - 1)].lower_ in {"this", "next"}
         if not (end_of or week or token.lower_ in _DATE_WORDS or re.fullmatch(r"\d{1,2}(st|nd|rd|th)", token.lower_)):
             continue
+        if _gone(token):
+            continue
         start, end = token.i, token.i + 1
         if end_of:
             end = token.i + 2
@@ -1189,6 +1203,23 @@ def _date(sentence: Span) -> tuple[str | None, str | None]:
         deadline = f"by {text}" if preposition else _on(text).strip() if _heard_from(token) else None
         return text, deadline
     return None, None
+
+
+def _gone(day: Token) -> bool:
+    """A day already past, which no answer can come by: 'I called on Monday', 'we spoke last Friday', 'since
+    Tuesday' (not 'you said Friday' or 'I was promised a call on Monday', whose day is the one promised)."""
+    if day.i > 0 and day.doc[day.i - 1].lower_ == "last":
+        return True
+    head = day.head
+    if day.dep_ == "pobj":
+        if head.lower_ == "since":
+            return True
+        if head.lower_ != "on":
+            return False
+        head = head.head
+    elif day.dep_ != "npadvmod":
+        return False
+    return head.tag_ in {"VBD", "VBN"} and head.lemma_.lower() not in _words("promise_verbs")
 
 
 def _heard_from(day: Token) -> bool:

@@ -511,3 +511,34 @@ def test_the_job_the_listener_has_found_in_the_candidate_is_a_claim_of_fit(
     assert details_of(nlp, text).claimed == claimed
     said = any(found.startswith("I believe I'd be a strong fit") for found in rewrites_of(nlp, text))
     assert said == (claimed is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("I called you on Monday and nobody picked up, so I guess I'll wait.", None),
+        ("We spoke last Friday and I still haven't heard a thing, typical.", None),
+        ("I emailed on Tuesday, so answer me by Thursday.", "Thursday"),
+        ("You said Friday, so I'll need an answer.", "Friday"),  # a day promised may still be ahead
+    ],
+)
+def test_a_day_already_past_is_not_a_day_to_answer_by(nlp: Language, text: str, date: str | None) -> None:
+    assert details_of(nlp, text).date == date
+    assert not any(f"by {day}" in rewrite for day in ("Monday", "Tuesday") for rewrite in rewrites_of(nlp, text))
+
+
+def test_a_shouted_role_is_written_in_ordinary_case_and_acronyms_stay(nlp: Language) -> None:
+    assert details_of(nlp, "WHEN WILL I HEAR ABOUT THE NIGHT NURSE POSITION???").role == "the night nurse position"
+    assert details_of(nlp, "I WANT THE HR COORDINATOR JOB, ANSWER ME NOW").role == "the HR coordinator job"
+
+
+def test_no_rewrite_shown_keeps_a_passive_or_aggressive_cue(analyzer: Analyzer) -> None:
+    lines = [
+        "Sorry, I know it's a big ask, but could you maybe tell me when you'll decide on the Leeds role?",
+        "WHEN WILL I HEAR ABOUT THE NIGHT NURSE POSITION???",
+        "I guess I'll just wait to hear back from Ms Okafor, sorry.",
+    ]
+    shown = [r.text for a in analyzer.pipe(lines) for s in a.sentences for r in s.rewrites]
+    assert len(shown) >= len(lines)
+    for rewrite in analyzer.pipe(shown):
+        assert [c.rule for s in rewrite.sentences for c in s.cues if c.tone != "assertive"] == [], rewrite.text
