@@ -844,8 +844,9 @@ def _company(sentence: Span) -> str | None:
             nxt.pos_ != "PROPN"
             or nxt.lower_ in _TITLES
             or (token.lower_ == "at" and any(c.lower_ == "my" for c in token.head.children))
+            or (token.lower_ == "at" and _where_i_work_now(token.head))
         ):
-            continue  # 'my time at Tesco' names a past employer
+            continue  # 'my time at Tesco', 'what I earn at Kroger' name the employer the candidate has
         start, end = _proper_span(nxt)
         name = doc[token.i + 1 : end].text
         if not _is_date(name) and doc[start].lower_ not in _TITLES:
@@ -865,6 +866,16 @@ def _company(sentence: Span) -> str | None:
             if not _is_date(name) and doc[start].lower_ not in _TITLES and start != sentence.start and not one_word:
                 return name
     return None
+
+
+def _where_i_work_now(verb: Token) -> bool:
+    """'what I earn at Kroger', 'I work at Target': the candidate's own employer, not the one hiring ('I'd love
+    to work at Acme' has no subject of its own; 'I will work at Acme' looks ahead)."""
+    if verb.lemma_.lower() not in _words("earning_verbs") | {"work"}:
+        return False
+    children = list(verb.children)
+    mine = any(c.dep_ == "nsubj" and c.lower_ == "i" for c in children)
+    return mine and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in children)
 
 
 def _who(sentence: Span, taken: set[str], greeting: str) -> str | None:

@@ -542,3 +542,16 @@ def test_no_rewrite_shown_keeps_a_passive_or_aggressive_cue(analyzer: Analyzer) 
     assert len(shown) >= len(lines)
     for rewrite in analyzer.pipe(shown):
         assert [c.rule for s in rewrite.sentences for c in s.cues if c.tone != "assertive"] == [], rewrite.text
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("I won't relocate to Denver for less than what I earn at Kroger now.", None),
+        ("I work at Target now, so I'd need a week's notice, sorry.", None),
+        ("I'd love to work at Acme, so when will you decide?", "Acme"),
+        ("I'm so excited about the role at Brightline!", "Brightline"),
+    ],
+)
+def test_the_employer_the_candidate_has_is_not_the_one_hiring(nlp: Language, text: str, company: str | None) -> None:
+    assert details_of(nlp, text).company == company
