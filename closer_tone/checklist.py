@@ -7,13 +7,11 @@ to add, filled with the statement's own greeting, role, company and day where it
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from spacy.tokens import Doc
 
 from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.results import ChecklistItem, Sentence
-from closer_tone.rewrite import Details, extract_details, suggestion
+from closer_tone.rewrite import Details, context_details, suggestion
 
 # item: (cue rules or families that make it, labels of the sentences it may stand in)
 MOVES = {
@@ -40,7 +38,6 @@ def checklist(sentences: tuple[Sentence, ...], doc: Doc) -> tuple[ChecklistItem,
         if making is not None:
             items.append(ChecklistItem(item, True, sentence=making.text))
             continue
-        # A line to add goes after the greeting and the name, so it carries neither.
-        details = details or replace(extract_details(doc[:]), greeting="", name=None)
+        details = details or context_details(doc[:])  # no greeting or name: a line to add goes after them
         items.append(ChecklistItem(item, False, suggestion=suggestion(item, details)))
     return tuple(items)

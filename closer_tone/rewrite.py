@@ -509,6 +509,28 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
     )
 
 
+def context_details(statement: Span) -> Details:
+    """What a line suggested for adding to the statement carries: only the details the thanks, fit and
+    next-step phrasings read (the employer, the role, the interview's day and topic, the candidate's own facts,
+    record, skill, doubts and time given), about half the work of `extract_details`, which runs on every
+    statement a checklist finds lacking."""
+    chunks = list(statement.noun_chunks)
+    rival = _rival(statement, ())
+    fact, record = _fact(statement, ())
+    occupation, _ = _occupation(statement)
+    return Details(
+        company=None if (found := _company(statement)) == rival else found,
+        role=_calm(_role(statement, chunks) or occupation),
+        topic=_calm(_topic(statement, chunks)),
+        fact=fact,
+        record=record,
+        skill=_skill(statement, chunks),
+        met=_met(statement),
+        doubted=_doubted(statement, chunks),
+        spent=_time_given(statement).get("spent"),
+    )
+
+
 def _calm(detail: str | None) -> str | None:
     """A role or topic the line shouted, in ordinary case: 'the ACCOUNT MANAGER ROLE' is 'the account manager
     role' in a rewrite, which must not shout; other short words in capitals are taken for acronyms ('HR', 'ICU')."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,15 @@ from spacy.language import Language
 import closer_tone.api
 from closer_tone.api import REWRITE_BAR, Analyzer
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse
-from closer_tone.rewrite import Details, candidates, extract_details, opens_with_thanks, tidy
+from closer_tone.rewrite import (
+    Details,
+    candidates,
+    context_details,
+    extract_details,
+    opens_with_thanks,
+    suggestion,
+    tidy,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -555,3 +564,17 @@ def test_no_rewrite_shown_keeps_a_passive_or_aggressive_cue(analyzer: Analyzer) 
 )
 def test_the_employer_the_candidate_has_is_not_the_one_hiring(nlp: Language, text: str, company: str | None) -> None:
     assert details_of(nlp, text).company == company
+
+
+def test_a_line_to_add_carries_what_the_whole_reading_would_give_it(nlp: Language) -> None:
+    statements = [
+        "Hi Dana, thanks for Tuesday's interview about the Q3 migration at Brightline.",
+        "I managed 40 people at my last job, so I guess I'd be okay as the night shift supervisor.",
+        "I drove two hours for this, and I'm not sure I'd be much use on the Saturday market stall.",
+        "Honestly my six years at Halden Foods and my Unreal Engine work probably don't count for much.",
+        "ANSWER ME ABOUT THE STORE MANAGER ROLE.",
+    ]
+    for doc in parse(nlp, statements):
+        whole = replace(extract_details(doc[:]), greeting="", name=None)
+        for item in ("thanks", "fit", "next_step"):
+            assert suggestion(item, context_details(doc[:])) == suggestion(item, whole), (doc.text, item)
