@@ -176,30 +176,44 @@ def _under(rule_id: str, prefix: str) -> bool:
     return rule_id == prefix or rule_id.startswith(prefix.rstrip(".") + ".")
 
 
+def add_rule(rule: CueRule, matcher: Matcher, dependency_matcher: DependencyMatcher) -> None:
+    """Add the rule's patterns to the matchers; an invalid pattern is a LexiconError naming the rule."""
+    try:
+        if rule.patterns:
+            matcher.add(rule.id, list(rule.patterns))
+        if rule.dependency_patterns:
+            dependency_matcher.add(rule.id, list(rule.dependency_patterns))
+    except ValueError as error:
+        raise LexiconError(f"rule {rule.id}: invalid pattern: {error}") from None
+
+
 class CompiledRules:
     """The rules loaded into spaCy matchers; `find` returns cue spans, longest first where one rule overlaps itself."""
 
     def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
         self.rules = {rule.id: rule for rule in rules}
-        self.matcher = Matcher(vocab, validate=True)
-        self.dependency_matcher = DependencyMatcher(vocab, validate=True)
-        for rule in rules:
-            try:
-                if rule.patterns:
-                    self.matcher.add(rule.id, list(rule.patterns))
-                if rule.dependency_patterns:
-                    self.dependency_matcher.add(rule.id, list(rule.dependency_patterns))
-            except ValueError as error:
-                raise LexiconError(f"rule {rule.id}: invalid pattern: {error}") from None
+        self._vocab = vocab
+        self._matchers: tuple[Matcher, DependencyMatcher] | None = None
+        self._all_in_one()  # built now, so that a bad pattern is an error when the rules load
+
+    def _all_in_one(self) -> tuple[Matcher, DependencyMatcher]:
+        """Every rule in one Matcher and one DependencyMatcher, patterns validated."""
+        if self._matchers is None:
+            matchers = Matcher(self._vocab, validate=True), DependencyMatcher(self._vocab, validate=True)
+            for rule in self.rules.values():
+                add_rule(rule, *matchers)
+            self._matchers = matchers
+        return self._matchers
 
     def find(self, doc: Doc) -> list[Span]:
+        matcher, dependency_matcher = self._all_in_one()
         by_rule: dict[str, list[Span]] = {}
-        if len(self.matcher):
-            for match_id, start, end in self.matcher(doc):
+        if len(matcher):
+            for match_id, start, end in matcher(doc):
                 label = doc.vocab.strings[match_id]
                 by_rule.setdefault(label, []).append(Span(doc, start, end, label=label))
-        if len(self.dependency_matcher):
-            for match_id, token_ids in self.dependency_matcher(doc):
+        if len(dependency_matcher):
+            for match_id, token_ids in dependency_matcher(doc):
                 label = doc.vocab.strings[match_id]
                 by_rule.setdefault(label, []).append(Span(doc, min(token_ids), max(token_ids) + 1, label=label))
         return self.settled(by_rule)
