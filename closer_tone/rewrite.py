@@ -109,7 +109,7 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     chunks = list(sentence.noun_chunks)  # walked once: several details and the content count read them
     details = extract_details(sentence, cues, chunks)
     wanted = intents(sentence, cues, details)
-    for edited in (_edit(sentence, cues), *_as_question(sentence)):
+    for edited in (_edit(sentence, cues), _own_step(sentence, cues), *_as_question(sentence)):
         if edited:
             found.append(edited)
     if "thanks" in wanted and wanted[0] != "thanks":
@@ -131,6 +131,24 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
 
 
 _PLAIN = {"the", "a", "an", "by", "on", "at", "of", "in", "my", "your", "role", "for", "to", "this", "i"}
+
+
+def _own_step(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
+    """Leave asked for the candidate's own next step, stated instead: 'Is it okay if I follow up next week?' ->
+    'I'd like to follow up next week.' (the candidate's own next step is assertive); the step ends at the end of
+    its clause or where another cue begins ('..., or would that be annoying?')."""
+    asking = next((c for c in cues if c.label_ == "permission.if_okay" and c.start == sentence.start), None)
+    doc = sentence.doc
+    if asking is None or asking[-1].lower_ != "if" or asking.end + 2 > sentence.end:
+        return None
+    subject, verb = doc[asking.end], doc[asking.end + 1]
+    if subject.lower_ != "i" or verb.pos_ != "VERB" or verb.head != verb and verb.head.i >= asking.end:
+        return None
+    stops = [c.start for c in cues if c.start > verb.i] + [t.i for t in doc[verb.i : sentence.end] if t.is_punct]
+    end = min([verb.right_edge.i + 1, *stops])
+    step = doc[verb.i + 1 : end].text
+    phrasing = _data()["own_step"]
+    return Candidate(tidy(phrasing["text"].format(step=f"{verb.lemma_} {step}")), (phrasing["change"],))
 
 
 def _key(text: str) -> str:

@@ -578,3 +578,19 @@ def test_a_line_to_add_carries_what_the_whole_reading_would_give_it(nlp: Languag
         whole = replace(extract_details(doc[:]), greeting="", name=None)
         for item in ("thanks", "fit", "next_step"):
             assert suggestion(item, context_details(doc[:])) == suggestion(item, whole), (doc.text, item)
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("Is it okay if I follow up next week, or would that be annoying?", "I'd like to follow up next week."),
+        ("Would it be alright if I asked about the parking situation?", "I'd like to ask about the parking situation."),
+        ("Is it okay if I call you on Friday, if that's not too much?", "I'd like to call you on Friday."),
+    ],
+)
+def test_leave_asked_for_the_candidates_own_step_becomes_the_step(nlp: Language, text: str, step: str) -> None:
+    assert step in rewrites_of(nlp, text)
+
+
+def test_leave_asked_for_someone_else_to_act_is_not_turned_into_a_step(nlp: Language) -> None:
+    assert not any(r.startswith("I'd like to") for r in rewrites_of(nlp, "Is it okay if you decide by Friday?"))
