@@ -1323,39 +1323,28 @@ def _is_time(date: str) -> bool:
     return date.lower() in {"noon", "eod", "midnight", "end of day"} or bool(re.search(r"\d\s?(am|pm)$", date.lower()))
 
 
+_AS_WRITTEN = (
+    *("company", "amount", "topic", "who", "waited", "fact", "record", "skill", "perk", "others", "courting"),
+    *("doubted", "level", "floor", "paid", "spent", "taking", "moving", "least"),
+)
+"""Placeholders filled with their detail exactly as the line wrote it (empty when the line has none)."""
+
+
 def _values(details: Details) -> dict[str, str]:
     on = _on(details.date)
     by = f" {details.deadline}" if details.deadline else f" by {details.date}" if on.startswith((" on", " at")) else on
     return {
+        **{name: getattr(details, name) or "" for name in _AS_WRITTEN},
         "hello": details.greeting or (f"{details.name}, " if details.name else ""),
         "known_role": details.role or "",
         "role": details.role or "this role",
         "at": f" at {details.company}" if details.company else "",
-        "company": details.company or "",
         "offer": "another offer" if details.rival is not None else "",
         "from": f" from {details.rival}" if details.rival else "",
         "by": by,
         "on": _on(details.date),
-        "amount": details.amount or "",
-        "topic": details.topic or "",
-        "who": details.who or "",
-        "waited": details.waited or "",
-        "fact": details.fact or "",
-        "record": details.record or "",
-        "skill": details.skill or "",
-        "perk": details.perk or "",
         "met": _on(details.met),
-        "others": details.others or "",
-        "courting": details.courting or "",
-        "doubted": details.doubted or "",
         "within": f" {details.horizon}" if details.horizon else "",
-        "level": details.level or "",
-        "floor": details.floor or "",
-        "paid": details.paid or "",
-        "spent": details.spent or "",
-        "taking": details.taking or "",
-        "moving": details.moving or "",
-        "least": details.least or "",
     }
 
 
