@@ -35,6 +35,8 @@ def test_statement_takes_the_most_severe_sentence(analyzer: Analyzer) -> None:
         ("Thank you so much for today.", "assertive"),  # warm thanks; it once read aggressive from the word "so"
         ("Thanks SO much for ghosting me for three weeks.", "aggressive"),
         ("Thank you so much for even considering someone like me.", "passive"),
+        ("Please find attached my references for your review.", "assertive"),  # formal courtesy, not an order
+        ("Please confirm by 5 pm today, failing which I will withdraw my application.", "aggressive"),
     ],
 )
 def test_clear_cases(analyzer: Analyzer, text: str, label: str) -> None:
