@@ -190,11 +190,14 @@ def add_rule(rule: CueRule, matcher: Matcher, dependency_matcher: DependencyMatc
 class CompiledRules:
     """The rules loaded into spaCy matchers; `find` returns cue spans, longest first where one rule overlaps itself."""
 
-    def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
+    def __init__(self, vocab: Vocab, rules: Sequence[CueRule], *, build_now: bool = True) -> None:
+        """`build_now` makes the matchers at once, so that a bad pattern is an error when the rules load; a
+        subclass that validates the patterns its own way may leave them for `find` to make when first needed."""
         self.rules = {rule.id: rule for rule in rules}
         self._vocab = vocab
         self._matchers: tuple[Matcher, DependencyMatcher] | None = None
-        self._all_in_one()  # built now, so that a bad pattern is an error when the rules load
+        if build_now:
+            self._all_in_one()
 
     def _all_in_one(self) -> tuple[Matcher, DependencyMatcher]:
         """Every rule in one Matcher and one DependencyMatcher, patterns validated."""

@@ -305,8 +305,8 @@ class EncodingProtocol(LanguageServerProtocol):
 class ChunkedReader:
     """pygls's reader contract (`readline`, `readexactly`) over a file descriptor read in large chunks.
 
-    pygls's own stdin reader hands every header line and body to a thread, four trips per message; under a
-    burst of 500 keystrokes those trips alone kept a hover waiting about half a second.
+    pygls's own stdin reader hands every header line and body to a thread, four trips per message; with it, the
+    first hover after a burst of 500 keystrokes took 0.35 s, and 0.11-0.16 s with this reader.
     """
 
     CHUNK = 1 << 16
@@ -499,8 +499,8 @@ class CloserToneServer(LanguageServer):
     async def publish(self, uri: str) -> None:
         """Diagnostics for the document, unless it changed or closed while it was being analysed.
 
-        They are built and encoded as JSON in a thread: for a 5,000-line document that took about 0.3 s, which
-        on the event loop kept hovers waiting.
+        They are built and encoded as JSON in a thread: for the 4,000 diagnostics of a 5,000-line document,
+        publishing held the event loop for 0.21 s (asyncio's slow-callback log) and kept hovers waiting.
         """
         document = self.workspace.text_documents.get(uri)
         if document is None:
@@ -522,7 +522,7 @@ class CloserToneServer(LanguageServer):
 
     def publish_later(self, uri: str) -> None:
         """Wait for typing to pause: each edit moves the document's deadline on, and one task waits for it
-        (a task made and cancelled per keystroke cost the event loop about a millisecond each)."""
+        (made and cancelled per keystroke, such tasks took a quarter of the loop's busy time in a profiled burst)."""
         self._due[uri] = asyncio.get_running_loop().time() + DEBOUNCE_SECONDS
         if uri not in self._pending:
             self._pending[uri] = asyncio.create_task(self._publish_when_due(uri))

@@ -511,60 +511,55 @@ def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[
     """The line's own specifics; `chunks` are the sentence's noun chunks when the caller has them already."""
     sentence = _listed(sentence)
     chunks = list(sentence.noun_chunks) if chunks is None else chunks
+    context = _context(sentence, cues, chunks)
     greeting = _GREETING.match(sentence.text)
     name = None if greeting else _vocative(sentence)
-    rival = _rival(sentence, cues)
-    company = None if (found := _company(sentence)) == rival else found  # the rival is not the employer
-    fact, record = _fact(sentence, cues)
     date, deadline = _date(sentence)
-    occupation, claimed = _occupation(sentence)
-    return Details(
+    return replace(
+        context,
         greeting=greeting.group(1) if greeting else "",
         name=name,
-        company=company,
-        rival=rival,
-        role=_calm(_role(sentence, chunks) or occupation),
-        claimed=occupation if claimed else None,
         date=date,
         amount=_amount(sentence, chunks),
-        topic=_calm(_topic(sentence, chunks)),
-        who=_who(sentence, {v for v in (name, company, rival) if v}, greeting.group(1) if greeting else ""),
+        who=_who(
+            sentence, {v for v in (name, context.company, context.rival) if v}, greeting.group(1) if greeting else ""
+        ),
         deadline=deadline,
-        met=_met(sentence),
         waited=_waited(sentence),
-        fact=fact,
-        record=record,
-        skill=_skill(sentence, chunks),
         perk=_perk(chunks),
         others=_others(chunks),
         courting=_courting(sentence),
-        doubted=_doubted(sentence, chunks),
         horizon=_horizon(sentence),
         **_level_and_pay(sentence),
-        **_time_given(sentence),
     )
 
 
 def context_details(statement: Span) -> Details:
-    """What a line suggested for adding to the statement carries: only the details the thanks, fit and
-    next-step phrasings read (the employer, the role, the interview's day and topic, the candidate's own facts,
-    record, skill, doubts and time given), about half the work of `extract_details`, which runs on every
-    statement a checklist finds lacking."""
+    """What a line suggested for adding to the statement carries: the details the thanks, fit and next-step
+    phrasings read, about half the work of `extract_details`, which ran on every statement a checklist found
+    lacking. A line to add goes after any greeting or name, so it carries neither."""
     statement = _listed(statement)
-    chunks = list(statement.noun_chunks)
-    rival = _rival(statement, ())
-    fact, record = _fact(statement, ())
-    occupation, _ = _occupation(statement)
+    return _context(statement, (), list(statement.noun_chunks))
+
+
+def _context(sentence: Span, cues: Sequence[Span], chunks: Sequence[Span]) -> Details:
+    """The employer (and any rival employer), the role, the interview's day and topic, and the candidate's own
+    facts, record, skill, doubts and time given."""
+    rival = _rival(sentence, cues)
+    fact, record = _fact(sentence, cues)
+    occupation, claimed = _occupation(sentence)
     return Details(
-        company=None if (found := _company(statement)) == rival else found,
-        role=_calm(_role(statement, chunks) or occupation),
-        topic=_calm(_topic(statement, chunks)),
+        company=None if (found := _company(sentence)) == rival else found,  # the rival is not the employer
+        rival=rival,
+        role=_calm(_role(sentence, chunks) or occupation),
+        claimed=occupation if claimed else None,
+        topic=_calm(_topic(sentence, chunks)),
+        met=_met(sentence),
         fact=fact,
         record=record,
-        skill=_skill(statement, chunks),
-        met=_met(statement),
-        doubted=_doubted(statement, chunks),
-        spent=_time_given(statement).get("spent"),
+        skill=_skill(sentence, chunks),
+        doubted=_doubted(sentence, chunks),
+        **_time_given(sentence),
     )
 
 

@@ -62,9 +62,7 @@ class IndexedRules(CompiledRules):
     def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
         # Each rule's own matchers validate its patterns, with the same errors; the all-in-one matchers are
         # built only if a doc without a parse needs them (a tenth of a second off every command's start).
-        self.rules = {rule.id: rule for rule in rules}
-        self._vocab = vocab
-        self._matchers = None
+        super().__init__(vocab, rules, build_now=False)
         self._strings = vocab.strings
         conditions: dict[tuple[str, frozenset[int]], int] = {}
         Pattern = tuple[frozenset[int], tuple[_TokenTest, ...]]
