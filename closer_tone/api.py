@@ -77,8 +77,14 @@ class Analyzer:
     def analyze(self, text: str) -> Analysis:
         return next(self.pipe([text]))
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1) -> Iterator[Analysis]:
+    def pipe(
+        self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1, *, suggestions: bool = True
+    ) -> Iterator[Analysis]:
         """Analyses in input order, streamed: texts are parsed in batches and their sentences classified together.
+
+        `suggestions=False` leaves out the lines the checklist suggests adding (the checklist still says which
+        moves are there and where) for a caller that shows no checklist, such as `scan`'s text report: they are
+        about a tenth of the work.
 
         With `n_process` above 1 (-1: one per CPU) batches go to that many worker processes, each a copy of this
         Analyzer made by forking, so parsing, scoring and checking rewrites all run in parallel; the analyses
@@ -88,11 +94,13 @@ class Analyzer:
             raise ValueError("pipe() takes an iterable of texts; use analyze() for one text")
         workers = (os.cpu_count() or 1) if n_process == -1 else n_process
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            yield from self._pipe_in_workers(texts, batch_size, workers)
+            yield from self._pipe_in_workers(texts, batch_size, workers, suggestions)
         else:
-            yield from self._pipe_here(texts, batch_size)
+            yield from self._pipe_here(texts, batch_size, suggestions)
 
-    def _pipe_in_workers(self, texts: Iterable[str], batch_size: int, workers: int) -> Iterator[Analysis]:
+    def _pipe_in_workers(
+        self, texts: Iterable[str], batch_size: int, workers: int, suggestions: bool
+    ) -> Iterator[Analysis]:
         """Batches to forked copies of this Analyzer, a few in flight per worker, results taken in order."""
         self._load_lazy_parts()
         with self._lock:  # no thread of this process holds the lock while it is copied into the workers
@@ -100,7 +108,7 @@ class Analyzer:
         with pool:
             pending: deque[AsyncResult[list[Analysis]]] = deque()
             for batch in _batches(texts, batch_size):
-                pending.append(pool.apply_async(_analyze_in_worker, (batch,)))
+                pending.append(pool.apply_async(_analyze_in_worker, (batch, suggestions)))
                 if len(pending) >= 2 * workers:
                     yield from pending.popleft().get()
             while pending:
@@ -117,7 +125,7 @@ class Analyzer:
         with one_blas_thread():
             pass
 
-    def _pipe_here(self, texts: Iterable[str], batch_size: int) -> Iterator[Analysis]:
+    def _pipe_here(self, texts: Iterable[str], batch_size: int, suggestions: bool) -> Iterator[Analysis]:
         screened: deque[tuple[str, str | None]] = deque()
 
         def judgeable() -> Iterator[str]:
@@ -138,10 +146,10 @@ class Analyzer:
                 for text, reason, _ in batch:
                     if reason == _NOT_A_STRING:
                         raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
-                analyses = self._analyze_batch(batch)
+                analyses = self._analyze_batch(batch, suggestions)
             yield from analyses
 
-    def _analyze_batch(self, batch: list[tuple[str, str | None, Doc | None]]) -> list[Analysis]:
+    def _analyze_batch(self, batch: list[tuple[str, str | None, Doc | None]], suggestions: bool) -> list[Analysis]:
         parsed = [(text, doc) for text, _, doc in batch if doc is not None]
         docs = [doc for _, doc in parsed]
         sentences = [judged_sentences(doc) for doc in docs]
@@ -151,7 +159,7 @@ class Analyzer:
             self._statement(text, doc, list(zip(spans, rows, strict=True)), extra)
             for (text, doc), spans, rows, extra in zip(parsed, sentences, scores, user_cues, strict=True)
         ]
-        done = iter(self._with_rewrites(judged, docs, sentences))
+        done = iter(self._with_rewrites(judged, docs, sentences, suggestions))
         return [
             Analysis(text=text, label=None, reason=reason) if reason is not None else next(done)
             for text, reason, _ in batch
@@ -186,7 +194,9 @@ class Analyzer:
                 self._verdicts.popitem(last=False)
         return [verdicts[text] for text in texts]
 
-    def _with_rewrites(self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]]) -> list[Analysis]:
+    def _with_rewrites(
+        self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]], suggestions: bool
+    ) -> list[Analysis]:
         """Rewrites for every flagged sentence, then for each flagged statement, each checked by the model.
 
         A sentence shows the first MAX_REWRITES candidates the model passes, ranked by how many of the line's
@@ -226,7 +236,9 @@ class Analyzer:
             sentences = tuple(
                 s if s.label == "assertive" else _with_sentence_rewrites(s, next(passed)) for s in analysis.sentences
             )
-            updated.append(replace(analysis, sentences=sentences, checklist=checklist(sentences, doc)))
+            updated.append(
+                replace(analysis, sentences=sentences, checklist=checklist(sentences, doc, suggest=suggestions))
+            )
         return _with_statement_rewrites(updated, scored)
 
     def _statement(
@@ -335,8 +347,8 @@ def _adopt(analyzer: Analyzer) -> None:
     _adopted.append(analyzer)
 
 
-def _analyze_in_worker(batch: list[str]) -> list[Analysis]:
-    return list(_adopted[0]._pipe_here(batch, len(batch)))
+def _analyze_in_worker(batch: list[str], suggestions: bool) -> list[Analysis]:
+    return list(_adopted[0]._pipe_here(batch, len(batch), suggestions))
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:

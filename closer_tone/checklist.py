@@ -21,7 +21,8 @@ MOVES = {
 }
 
 
-def checklist(sentences: tuple[Sentence, ...], doc: Doc) -> tuple[ChecklistItem, ...]:
+def checklist(sentences: tuple[Sentence, ...], doc: Doc, *, suggest: bool = True) -> tuple[ChecklistItem, ...]:
+    """The three moves, present or missing; with `suggest`, each missing one with a line to add."""
     details: Details | None = None
     items = []
     found = doc.spans[DEFAULT_SPANS_KEY]  # every cue, including any the user chose not to see
@@ -37,6 +38,9 @@ def checklist(sentences: tuple[Sentence, ...], doc: Doc) -> tuple[ChecklistItem,
         )
         if making is not None:
             items.append(ChecklistItem(item, True, sentence=making.text))
+            continue
+        if not suggest:
+            items.append(ChecklistItem(item, False))
             continue
         details = details or context_details(doc[:])  # no greeting or name: a line to add goes after them
         items.append(ChecklistItem(item, False, suggestion=suggestion(item, details)))

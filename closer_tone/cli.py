@@ -209,9 +209,11 @@ def scan(
             typer.echo(f"closer-tone: {error}", err=True)
 
         items = read_all(paths, summary, report_error, **options)
-        findings = scan_findings(items, analyzer, summary, jobs=jobs or settings.jobs)
         with atomic_output(output) if output else nullcontext(sys.stdout) as stream:
             report = make_report(kind, stream, colour=output is None and sys.stdout.isatty())
+            findings = scan_findings(
+                items, analyzer, summary, jobs=jobs or settings.jobs, suggestions=report.shows_suggestions
+            )
             with _progress(paths, options) as advance:
                 for finding in findings:
                     report.add(finding)

@@ -40,6 +40,9 @@ CSV_COLUMNS = (
 
 
 class Report(Protocol):
+    shows_suggestions: bool
+    """Whether it prints the checklist's suggested lines (the analysis can leave them out otherwise)."""
+
     def add(self, finding: Finding) -> None: ...
     def close(self, summary: Summary) -> None: ...
 
@@ -57,6 +60,8 @@ def best_rewrite(analysis: Analysis) -> str | None:
 
 
 class TextReport:
+    shows_suggestions = False
+
     def __init__(self, stream: TextIO, colour: bool) -> None:
         self.console = Console(file=stream, highlight=False, soft_wrap=True, no_color=not colour)
 
@@ -85,6 +90,8 @@ class TextReport:
 
 
 class JsonLinesReport:
+    shows_suggestions = True
+
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
@@ -97,6 +104,8 @@ class JsonLinesReport:
 
 class JsonReport:
     """`{"findings": [...], "summary": {...}}`, written as it goes rather than built in memory."""
+
+    shows_suggestions = True
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -112,6 +121,8 @@ class JsonReport:
 
 
 class CsvReport:
+    shows_suggestions = False
+
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")

@@ -112,9 +112,17 @@ def read_all(
 
 
 def scan(
-    items: Iterable[Passage | RowProblem], analyzer: Analyzer, summary: Summary, *, jobs: int = 1
+    items: Iterable[Passage | RowProblem],
+    analyzer: Analyzer,
+    summary: Summary,
+    *,
+    jobs: int = 1,
+    suggestions: bool = True,
 ) -> Iterator[Finding]:
-    """Findings in reading order; ignored lines and bad rows wait in a queue beside the batch being analysed."""
+    """Findings in reading order; ignored lines and bad rows wait in a queue beside the batch being analysed.
+
+    `suggestions=False` for a report that prints no checklist: its suggested lines are not worked out.
+    """
     waiting: deque[Passage | RowProblem] = deque()
 
     def texts() -> Iterator[str]:
@@ -123,7 +131,7 @@ def scan(
             if isinstance(item, Passage) and not item.ignored:
                 yield item.text
 
-    for analysis in analyzer.pipe(texts(), n_process=jobs):
+    for analysis in analyzer.pipe(texts(), n_process=jobs, suggestions=suggestions):
         while True:
             item = waiting.popleft()
             if isinstance(item, Passage) and not item.ignored:

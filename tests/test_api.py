@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -95,6 +96,17 @@ def test_pipe_keeps_order_and_matches_analyze(analyzer: Analyzer) -> None:
     piped = list(analyzer.pipe(texts, batch_size=5))
     assert [a.text for a in piped] == texts
     assert piped == [analyzer.analyze(text) for text in texts]
+
+
+def test_without_suggestions_only_the_checklist_lines_are_left_out(analyzer: Analyzer) -> None:
+    texts = ["Sorry, I guess I'll just wait to hear back.", "Thanks, Priya! Call me by Friday.", "", "What's next?"]
+    full = list(analyzer.pipe(texts))
+    brief = list(analyzer.pipe(texts, suggestions=False, n_process=2))
+    assert any(item.suggestion for analysis in full for item in analysis.checklist)
+    assert not any(item.suggestion for analysis in brief for item in analysis.checklist)
+    for whole, short in zip(full, brief, strict=True):
+        items = tuple(replace(item, suggestion=None) for item in whole.checklist)
+        assert replace(whole, checklist=items) == short
 
 
 def test_non_strings_are_a_value_error(analyzer: Analyzer) -> None:
