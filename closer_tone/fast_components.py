@@ -34,18 +34,21 @@ class LookupMatcher:
     """Stands in for a spaCy `Matcher` of one-token patterns (the attribute ruler's tag map) with the same matches.
 
     A pattern of one token naming exact values (a tag, a word, a dependency, or a short list of them, and
-    flags such as IS_SPACE), perhaps with values it must not have (NOT_IN), is a table lookup per token
-    instead of a state machine run at every token; any other pattern stays with a Matcher of its own. Matches
+    flags such as IS_SPACE), perhaps with values it must not have (NOT_IN), is a table lookup instead of a
+    state machine run at every token, and what a token with the same values matched is remembered (a tag, a
+    word and a dependency recur: the lookups were most of the ruler's time); any other pattern stays with a
+    Matcher of its own. Matches
     come back deduplicated like the Matcher's, in another order, which the attribute ruler sorts anyway;
     anything but plain (match_id, start, end) calls, and every other method, go to the original matcher.
     """
 
     _MAX_COMBINATIONS = 256
 
-    def __init__(self, original: Matcher, vocab: Vocab, keys: Sequence[str]) -> None:
+    def __init__(self, original: Matcher, vocab: Vocab, keys: Sequence[str], limit: int = 100_000) -> None:
         self._original = original
         self._vocab = vocab
         self._keys = list(keys)
+        self._limit = limit
         self._build()
 
     def _build(self) -> None:
@@ -78,6 +81,8 @@ class LookupMatcher:
             )
             for attrs, table in found.items()
         ]
+        self._known: dict[tuple[int, ...], tuple[int, ...]] = {}
+        """The patterns matched by a token with each set of values in `_columns`, as worked out so far."""
 
     def __call__(
         self, doclike: Doc, *, as_spans: bool = False, allow_missing: bool = False, with_alignments: bool = False
@@ -85,20 +90,27 @@ class LookupMatcher:
         if as_spans or with_alignments or not allow_missing or not isinstance(doclike, Doc) or not len(doclike):
             original: Any = self._original
             return original(doclike, as_spans=as_spans, allow_missing=allow_missing, with_alignments=with_alignments)
-        rows = doclike.to_array(self._columns).tolist() if self._columns else []
-        matches: set[tuple[int, int, int]] = set()
-        for getter, table in self._tables:
-            for i, entries in enumerate(map(table.get, map(getter, rows))):
-                if entries:
-                    row = rows[i]
-                    matches.update(
-                        (match_id, i, i + 1)
-                        for match_id, excluded in entries
-                        if not any(row[c] in values for c, values in excluded)
-                    )
+        known = self._known
+        matches = []
+        for i, row in enumerate(map(tuple, doclike.to_array(self._columns).tolist()) if self._columns else ()):
+            ids = known.get(row)
+            if ids is None:
+                if len(known) >= self._limit:
+                    known.clear()
+                ids = known[row] = self._ids(row)
+            matches += [(match_id, i, i + 1) for match_id in ids]
         if len(self._rest):
-            matches.update(self._rest(doclike, allow_missing=True))
-        return list(matches)
+            return list(set(matches).union(self._rest(doclike, allow_missing=True)))
+        return matches
+
+    def _ids(self, row: tuple[int, ...]) -> tuple[int, ...]:
+        """The patterns a token with these values matches: what a token matches depends on them alone."""
+        found: set[int] = set()
+        for getter, table in self._tables:
+            for match_id, excluded in table.get(getter(row), ()):
+                if not any(row[c] in values for c, values in excluded):
+                    found.add(match_id)
+        return tuple(sorted(found))
 
     def add(self, key: str, patterns: Any, **options: Any) -> None:
         self._original.add(key, patterns, **options)
