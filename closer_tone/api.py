@@ -78,13 +78,14 @@ class Analyzer:
         return next(self.pipe([text]))
 
     def pipe(
-        self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1, *, suggestions: bool = True
+        self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1, *, brief: bool = False
     ) -> Iterator[Analysis]:
         """Analyses in input order, streamed: texts are parsed in batches and their sentences classified together.
 
-        `suggestions=False` leaves out the lines the checklist suggests adding (the checklist still says which
-        moves are there and where) for a caller that shows no checklist, such as `scan`'s text report: they are
-        about a tenth of the work.
+        `brief=True` gives what a one-line report shows (the verdicts, the cues and the statement's rewrite) for
+        less work, as `scan`'s text report does: a flagged sentence carries only the rewrites its statement's
+        rewrite drew on, one as a rule, and the checklist says which moves are there without lines to add.
+        Everything else is as in a full analysis.
 
         With `n_process` above 1 (-1: one per CPU) batches go to that many worker processes, each a copy of this
         Analyzer made by forking, so parsing, scoring and checking rewrites all run in parallel; the analyses
@@ -94,13 +95,11 @@ class Analyzer:
             raise ValueError("pipe() takes an iterable of texts; use analyze() for one text")
         workers = (os.cpu_count() or 1) if n_process == -1 else n_process
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            yield from self._pipe_in_workers(texts, batch_size, workers, suggestions)
+            yield from self._pipe_in_workers(texts, batch_size, workers, brief)
         else:
-            yield from self._pipe_here(texts, batch_size, suggestions)
+            yield from self._pipe_here(texts, batch_size, brief)
 
-    def _pipe_in_workers(
-        self, texts: Iterable[str], batch_size: int, workers: int, suggestions: bool
-    ) -> Iterator[Analysis]:
+    def _pipe_in_workers(self, texts: Iterable[str], batch_size: int, workers: int, brief: bool) -> Iterator[Analysis]:
         """Batches to forked copies of this Analyzer, a few in flight per worker, results taken in order."""
         self._load_lazy_parts()
         with self._lock:  # no thread of this process holds the lock while it is copied into the workers
@@ -108,7 +107,7 @@ class Analyzer:
         with pool:
             pending: deque[AsyncResult[list[Analysis]]] = deque()
             for batch in _batches(texts, batch_size):
-                pending.append(pool.apply_async(_analyze_in_worker, (batch, suggestions)))
+                pending.append(pool.apply_async(_analyze_in_worker, (batch, brief)))
                 if len(pending) >= 2 * workers:
                     yield from pending.popleft().get()
             while pending:
@@ -125,7 +124,7 @@ class Analyzer:
         with one_blas_thread():
             pass
 
-    def _pipe_here(self, texts: Iterable[str], batch_size: int, suggestions: bool) -> Iterator[Analysis]:
+    def _pipe_here(self, texts: Iterable[str], batch_size: int, brief: bool) -> Iterator[Analysis]:
         screened: deque[tuple[str, str | None]] = deque()
 
         def judgeable() -> Iterator[str]:
@@ -146,10 +145,10 @@ class Analyzer:
                 for text, reason, _ in batch:
                     if reason == _NOT_A_STRING:
                         raise ValueError(f"closer-tone analyses strings, not {type(text).__name__}")
-                analyses = self._analyze_batch(batch, suggestions)
+                analyses = self._analyze_batch(batch, brief)
             yield from analyses
 
-    def _analyze_batch(self, batch: list[tuple[str, str | None, Doc | None]], suggestions: bool) -> list[Analysis]:
+    def _analyze_batch(self, batch: list[tuple[str, str | None, Doc | None]], brief: bool) -> list[Analysis]:
         parsed = [(text, doc) for text, _, doc in batch if doc is not None]
         docs = [doc for _, doc in parsed]
         sentences = [judged_sentences(doc) for doc in docs]
@@ -159,7 +158,7 @@ class Analyzer:
             self._statement(text, doc, list(zip(spans, rows, strict=True)), extra)
             for (text, doc), spans, rows, extra in zip(parsed, sentences, scores, user_cues, strict=True)
         ]
-        done = iter(self._with_rewrites(judged, docs, sentences, suggestions))
+        done = iter(self._with_rewrites(judged, docs, sentences, brief))
         return [
             Analysis(text=text, label=None, reason=reason) if reason is not None else next(done)
             for text, reason, _ in batch
@@ -195,51 +194,77 @@ class Analyzer:
         return [verdicts[text] for text in texts]
 
     def _with_rewrites(
-        self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]], suggestions: bool
+        self, analyses: list[Analysis], docs: list[Doc], spans: list[list[Span]], brief: bool
     ) -> list[Analysis]:
         """Rewrites for every flagged sentence, then for each flagged statement, each checked by the model.
 
         A sentence shows the first MAX_REWRITES candidates the model passes, ranked by how many of the line's
         names, dates and numbers they keep (then as proposed), so candidates are checked in that order, a few
         per sentence at a time, all sentences together, until each has its rewrites or runs out of candidates.
+        Brief analyses look for one per sentence, and for more only where the statement's rewrite cannot use
+        the first; its rewrite comes out the same.
         """
+        analyses = [
+            a if a.label is None else replace(a, checklist=checklist(a.sentences, doc, suggest=not brief))
+            for a, doc in zip(analyses, docs, strict=True)
+        ]
         ranked: list[list[Candidate]] = []
-        for analysis, doc, group in zip(analyses, docs, spans, strict=True):
+        owners: list[tuple[int, int]] = []  # (analysis, sentence) of each ranked list
+        for number, (analysis, doc, group) in enumerate(zip(analyses, docs, spans, strict=True)):
             if analysis.label is None:
                 continue
             cues = doc.spans[DEFAULT_SPANS_KEY]
-            for sentence, span in zip(analysis.sentences, group, strict=True):
+            for position, (sentence, span) in enumerate(zip(analysis.sentences, group, strict=True)):
                 if sentence.label != "assertive":
                     proposed = candidates(span, cues_within(span, cues))
                     ranked.append(sorted(proposed, key=lambda candidate: -candidate.kept))  # stable: ties as proposed
+                    owners.append((number, position))
         shown: list[list[Rewrite]] = [[] for _ in ranked]
         scored: dict[str, tuple[dict[str, float], ...]] = {}
         checked = [0] * len(ranked)
+        wants = [1 if brief else MAX_REWRITES] * len(ranked)
+        while True:
+            self._check_candidates(ranked, wants, checked, shown, scored)
+            with_rewrites = list(analyses)
+            for (number, position), rewrites in zip(owners, shown, strict=True):
+                sentences = list(with_rewrites[number].sentences)
+                sentences[position] = _with_sentence_rewrites(sentences[position], rewrites)
+                with_rewrites[number] = replace(with_rewrites[number], sentences=tuple(sentences))
+            drafts = [
+                _draft(analysis) if analysis.label not in (None, "assertive") else None for analysis in with_rewrites
+            ]
+            more = [
+                k
+                for k, (number, position) in enumerate(owners)
+                if wants[k] < MAX_REWRITES and (draft := drafts[number]) is not None and position in draft.short
+            ]
+            if not more:
+                return [_with_statement_rewrite(a, d, scored) for a, d in zip(with_rewrites, drafts, strict=True)]
+            for k in more:
+                wants[k] = MAX_REWRITES
+
+    def _check_candidates(
+        self,
+        ranked: list[list[Candidate]],
+        wants: list[int],
+        checked: list[int],
+        shown: list[list[Rewrite]],
+        scored: dict[str, tuple[dict[str, float], ...]],
+    ) -> None:
+        """Check each list's candidates in order until `wants` of them pass or none is left; a list goes on from
+        where it stopped (`checked`), and the scores of those that pass are kept in `scored`."""
         while True:
             wanted = []
             for index, options in enumerate(ranked):
-                more = options[checked[index] : checked[index] + MAX_REWRITES - len(shown[index])]
+                more = options[checked[index] : checked[index] + wants[index] - len(shown[index])]
                 checked[index] += len(more)
                 wanted += [(index, candidate) for candidate in more]
             if not wanted:
-                break
+                return
             for (index, candidate), verdict in zip(wanted, self._checked([c.text for _, c in wanted]), strict=True):
                 if verdict.cue_free and _assertive_enough(verdict.rows):
                     shown[index].append(Rewrite(candidate.text, candidate.changes))
                     scored[candidate.text] = verdict.rows
-        passed = iter(shown)
-        updated = []
-        for analysis, doc in zip(analyses, docs, strict=True):
-            if analysis.label is None:
-                updated.append(analysis)
-                continue
-            sentences = tuple(
-                s if s.label == "assertive" else _with_sentence_rewrites(s, next(passed)) for s in analysis.sentences
-            )
-            updated.append(
-                replace(analysis, sentences=sentences, checklist=checklist(sentences, doc, suggest=suggestions))
-            )
-        return _with_statement_rewrites(updated, scored)
 
     def _statement(
         self, text: str, doc: Doc, scored: list[tuple[Span, dict[str, float]]], user_cues: list[Span]
@@ -272,11 +297,47 @@ class Analyzer:
         return Cue(span.start_char, span.end_char, text[span.start_char : span.end_char], span.label_, tone, message)
 
 
-def _with_statement_rewrites(
-    analyses: list[Analysis], scored: dict[str, tuple[dict[str, float], ...]]
-) -> list[Analysis]:
-    """Each flagged statement with every flagged sentence swapped for one of its rewrites, if the model judges
-    the whole assertive enough.
+class _Draft(NamedTuple):
+    rewrite: Rewrite
+    chosen: tuple[Rewrite, ...]
+    """The rewrite used for each flagged sentence."""
+    short: tuple[int, ...]
+    """Positions of the flagged sentences none of whose rewrites fitted (each was said already, or thanked
+    again when the statement thanks elsewhere), so the draft fell back on the first."""
+
+
+def _draft(analysis: Analysis) -> _Draft | None:
+    """The statement with each flagged sentence swapped for one of its rewrites; None if one has none."""
+    flagged = [(position, s) for position, s in enumerate(analysis.sentences) if s.label != "assertive"]
+    if not flagged or not all(s.rewrites for _, s in flagged):
+        return None
+    text, cursor = "", 0
+    changes: list[str] = []
+    chosen: list[Rewrite] = []
+    short: list[int] = []
+    thanked_by_rewrite = False
+    for position, sentence in flagged:
+        thanked = thanked_by_rewrite or any(
+            i.item == "thanks" and i.sentence not in (None, sentence.text) for i in analysis.checklist
+        )
+        fresh = [r for r in sentence.rewrites if not (thanked and opens_with_thanks(r.text))]
+        fitting = next((r for r in fresh if r.text not in {c.text for c in chosen}), None)
+        if fitting is None:
+            short.append(position)
+        best = fitting or (fresh or sentence.rewrites)[0]
+        chosen.append(best)
+        thanked_by_rewrite = thanked_by_rewrite or opens_with_thanks(best.text)
+        text += analysis.text[cursor : sentence.start] + best.text
+        changes += best.changes
+        cursor = sentence.end
+    text = tidy_statement(text + analysis.text[cursor:])
+    return _Draft(Rewrite(text, tuple(dict.fromkeys(changes))), tuple(chosen), tuple(short))
+
+
+def _with_statement_rewrite(
+    analysis: Analysis, draft: _Draft | None, scored: dict[str, tuple[dict[str, float], ...]]
+) -> Analysis:
+    """A flagged statement with its draft as its rewrite if the model judges the whole assertive enough.
 
     The whole is judged as a statement always is, from its sentences' scores: the candidate's own
     sentences as scored in the statement's parse, each rewrite as scored when it was checked (`scored`), so
@@ -284,41 +345,12 @@ def _with_statement_rewrites(
     5,000 corpus statements; the one other draft, with a sentence the candidate left unpunctuated, is refused
     here and was passed there.
     """
-    drafts: dict[int, Rewrite] = {}
-    verdicts: dict[int, bool] = {}
-    for index, analysis in enumerate(analyses):
-        flagged = [s for s in analysis.sentences if s.label != "assertive"]
-        if flagged and all(s.rewrites for s in flagged):
-            text, cursor = "", 0
-            changes: list[str] = []
-            used: set[str] = set()
-            thanked_by_rewrite = False
-            chosen = []
-            for sentence in flagged:
-                thanked = thanked_by_rewrite or any(
-                    i.item == "thanks" and i.sentence not in (None, sentence.text) for i in analysis.checklist
-                )
-                fresh = [r for r in sentence.rewrites if not (thanked and opens_with_thanks(r.text))]
-                best = next((r for r in fresh if r.text not in used), (fresh or sentence.rewrites)[0])
-                used.add(best.text)
-                chosen.append(best)
-                thanked_by_rewrite = thanked_by_rewrite or opens_with_thanks(best.text)
-                text += analysis.text[cursor : sentence.start] + best.text
-                changes += best.changes
-                cursor = sentence.end
-            text = tidy_statement(text + analysis.text[cursor:])
-            drafts[index] = Rewrite(text, tuple(dict.fromkeys(changes)))
-            own = [s.scores for s in analysis.sentences if s.label == "assertive"]
-            verdicts[index] = _assertive_enough(own + [row for r in chosen for row in scored[r.text]])
-    updated = []
-    for index, analysis in enumerate(analyses):
-        if analysis.label in (None, "assertive"):
-            updated.append(analysis)
-        elif verdicts.get(index):
-            updated.append(replace(analysis, rewrites=(drafts[index],)))
-        else:
-            updated.append(replace(analysis, rewrite_note=NO_STATEMENT_REWRITE))
-    return updated
+    if analysis.label in (None, "assertive"):
+        return analysis
+    own = [s.scores for s in analysis.sentences if s.label == "assertive"]
+    if draft is not None and _assertive_enough(own + [row for r in draft.chosen for row in scored[r.text]]):
+        return replace(analysis, rewrites=(draft.rewrite,))
+    return replace(analysis, rewrite_note=NO_STATEMENT_REWRITE)
 
 
 class _Verdict(NamedTuple):
@@ -347,8 +379,8 @@ def _adopt(analyzer: Analyzer) -> None:
     _adopted.append(analyzer)
 
 
-def _analyze_in_worker(batch: list[str], suggestions: bool) -> list[Analysis]:
-    return list(_adopted[0]._pipe_here(batch, len(batch), suggestions))
+def _analyze_in_worker(batch: list[str], brief: bool) -> list[Analysis]:
+    return list(_adopted[0]._pipe_here(batch, len(batch), brief))
 
 
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:

@@ -211,9 +211,7 @@ def scan(
         items = read_all(paths, summary, report_error, **options)
         with atomic_output(output) if output else nullcontext(sys.stdout) as stream:
             report = make_report(kind, stream, colour=output is None and sys.stdout.isatty())
-            findings = scan_findings(
-                items, analyzer, summary, jobs=jobs or settings.jobs, suggestions=report.shows_suggestions
-            )
+            findings = scan_findings(items, analyzer, summary, jobs=jobs or settings.jobs, brief=report.brief)
             with _progress(paths, options) as advance:
                 for finding in findings:
                     report.add(finding)

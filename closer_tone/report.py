@@ -40,8 +40,8 @@ CSV_COLUMNS = (
 
 
 class Report(Protocol):
-    shows_suggestions: bool
-    """Whether it prints the checklist's suggested lines (the analysis can leave them out otherwise)."""
+    brief: bool
+    """Whether a brief analysis is all it prints (no checklist, no sentence's own rewrites): see `Analyzer.pipe`."""
 
     def add(self, finding: Finding) -> None: ...
     def close(self, summary: Summary) -> None: ...
@@ -60,7 +60,7 @@ def best_rewrite(analysis: Analysis) -> str | None:
 
 
 class TextReport:
-    shows_suggestions = False
+    brief = True
 
     def __init__(self, stream: TextIO, colour: bool) -> None:
         self.console = Console(file=stream, highlight=False, soft_wrap=True, no_color=not colour)
@@ -90,7 +90,7 @@ class TextReport:
 
 
 class JsonLinesReport:
-    shows_suggestions = True
+    brief = False
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -105,7 +105,7 @@ class JsonLinesReport:
 class JsonReport:
     """`{"findings": [...], "summary": {...}}`, written as it goes rather than built in memory."""
 
-    shows_suggestions = True
+    brief = False
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -121,7 +121,7 @@ class JsonReport:
 
 
 class CsvReport:
-    shows_suggestions = False
+    brief = True
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream

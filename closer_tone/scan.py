@@ -117,11 +117,11 @@ def scan(
     summary: Summary,
     *,
     jobs: int = 1,
-    suggestions: bool = True,
+    brief: bool = False,
 ) -> Iterator[Finding]:
     """Findings in reading order; ignored lines and bad rows wait in a queue beside the batch being analysed.
 
-    `suggestions=False` for a report that prints no checklist: its suggested lines are not worked out.
+    `brief=True` for a report that prints only what a brief analysis holds (see `Analyzer.pipe`).
     """
     waiting: deque[Passage | RowProblem] = deque()
 
@@ -131,7 +131,7 @@ def scan(
             if isinstance(item, Passage) and not item.ignored:
                 yield item.text
 
-    for analysis in analyzer.pipe(texts(), n_process=jobs, suggestions=suggestions):
+    for analysis in analyzer.pipe(texts(), n_process=jobs, brief=brief):
         while True:
             item = waiting.popleft()
             if isinstance(item, Passage) and not item.ignored:

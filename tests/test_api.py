@@ -98,15 +98,29 @@ def test_pipe_keeps_order_and_matches_analyze(analyzer: Analyzer) -> None:
     assert piped == [analyzer.analyze(text) for text in texts]
 
 
-def test_without_suggestions_only_the_checklist_lines_are_left_out(analyzer: Analyzer) -> None:
-    texts = ["Sorry, I guess I'll just wait to hear back.", "Thanks, Priya! Call me by Friday.", "", "What's next?"]
+def test_a_brief_analysis_leaves_out_only_what_a_one_line_report_does_not_show(analyzer: Analyzer) -> None:
+    texts = [
+        "Sorry, I guess I'll just wait to hear back.",
+        "Thanks, Priya! Call me by Friday.",
+        "",
+        "What's next?",
+        "Thank you so much for today. Sorry, I guess I'll just wait. Sorry again for rambling, I hope that was okay.",
+        "I guess I'll wait. I guess I'll just wait then. Sorry, I'll wait to hear back I suppose.",
+    ]
     full = list(analyzer.pipe(texts))
-    brief = list(analyzer.pipe(texts, suggestions=False, n_process=2))
+    brief = list(analyzer.pipe(texts, brief=True, n_process=2))
     assert any(item.suggestion for analysis in full for item in analysis.checklist)
     assert not any(item.suggestion for analysis in brief for item in analysis.checklist)
+    assert sum(len(s.rewrites) for a in brief for s in a.sentences) < sum(
+        len(s.rewrites) for a in full for s in a.sentences
+    )
     for whole, short in zip(full, brief, strict=True):
+        assert short.rewrites == whole.rewrites and short.rewrite_note == whole.rewrite_note
+        for sentence, kept in zip(whole.sentences, short.sentences, strict=True):
+            assert bool(kept.rewrites) == bool(sentence.rewrites)
+            assert kept.rewrites == sentence.rewrites[: len(kept.rewrites)]
         items = tuple(replace(item, suggestion=None) for item in whole.checklist)
-        assert replace(whole, checklist=items) == short
+        assert replace(whole, checklist=items, sentences=short.sentences) == short
 
 
 def test_non_strings_are_a_value_error(analyzer: Analyzer) -> None:
