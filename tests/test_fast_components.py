@@ -44,6 +44,11 @@ def test_the_analyzers_pipeline_annotates_like_spacys_own(
     assert annotations(fast, texts[:50]) == annotations(plain, texts[:50])  # again, from the lemma memory
 
 
+def test_the_lemma_tables_save_as_spacy_saves_them(analyzer: Analyzer, plain: Language) -> None:
+    fast = analyzer.nlp.get_pipe("lemmatizer").lookups.to_bytes()
+    assert fast == plain.get_pipe("lemmatizer").lookups.to_bytes()
+
+
 def test_indexed_rules_find_the_cues_every_rule_finds(plain: Language, texts: list[str]) -> None:
     rules = shipped_rules()
     every, indexed = CompiledRules(plain.vocab, rules), IndexedRules(plain.vocab, rules)
