@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import compress
 from typing import Any
 
 from spacy.matcher import DependencyMatcher, Matcher
@@ -53,77 +52,74 @@ class IndexedRules(CompiledRules):
     the parse itself. Here each rule has its own matchers and a cheap test first. A pattern can only match a
     doc that has, for every token the pattern must match, a token with the exact values the pattern names
     for it (words, lemmas, tags, parts of speech, dependencies, sentence starts, flags such as IS_UPPER) and
-    passing its REGEX and LENGTH checks. Words are looked up in an index; a token with more than one
-    requirement is then looked for token by token. A rule runs only when one of its patterns passes, and a
+    passing its REGEX and LENGTH checks. Which tests a token passes is looked up in an index of the values the
+    tests name and remembered for tokens with the same values (words, tags and dependencies recur), so a doc
+    costs a lookup per token. A rule runs only when one of its patterns passes, and a
     rule with a pattern that requires nothing checkable always runs, so the cues found are exactly the ones
     the single matcher finds.
     """
 
-    def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
+    def __init__(self, vocab: Vocab, rules: Sequence[CueRule], limit: int = 100_000) -> None:
         # Each rule's own matchers validate its patterns, with the same errors; the all-in-one matchers are
         # built only if a doc without a parse needs them (a tenth of a second off every command's start).
         super().__init__(vocab, rules, build_now=False)
         self._strings = vocab.strings
-        conditions: dict[tuple[str, frozenset[int]], int] = {}
-        Pattern = tuple[frozenset[int], tuple[_TokenTest, ...]]
-        self._rules: list[tuple[str, list[Pattern] | None, Matcher | None, DependencyMatcher | None]] = []
-        for rule in rules:
+        self._limit = limit
+        tests: dict[_TokenTest, int] = {}
+        self._rules: list[tuple[str, Matcher | None, DependencyMatcher | None]] = []
+        patterns: list[tuple[int, frozenset[int]]] = []  # (rule, the tests some token of a doc must pass)
+        self._always: list[int] = []
+        for number, rule in enumerate(rules):
             own = Matcher(vocab, validate=True), DependencyMatcher(vocab, validate=True)
             add_rule(rule, *own)
-            matcher = own[0] if rule.patterns else None
-            dependency_matcher = own[1] if rule.dependency_patterns else None
+            self._rules.append(
+                (rule.id, own[0] if rule.patterns else None, own[1] if rule.dependency_patterns else None)
+            )
             needs = [self._pattern_needs(p) for p in rule.patterns]
             needs += [self._pattern_needs(p, dependency=True) for p in rule.dependency_patterns]
-            patterns: list[Pattern] = [
-                (
-                    frozenset(conditions.setdefault(part, len(conditions)) for test in tests for part in test.exact),
-                    tuple(test for test in tests if len(test.exact) + len(test.checks) > 1 or test.checks),
-                )
-                for tests in needs
-                if tests
-            ]
-            runs_always = len(patterns) < len(needs)
-            self._rules.append((rule.id, None if runs_always else patterns, matcher, dependency_matcher))
-        used = {attr for attr, _ in conditions} | {
-            attr
-            for _, patterns, *_ in self._rules
-            for _, tests in patterns or ()
-            for t in tests
-            for attr, _ in t.checks
-        }
-        self._columns: list[int | str] = sorted(used)
-        self._column = {attr: number for number, attr in enumerate(self._columns)}
-        self._index: dict[tuple[int, int], list[int]] = {}
-        for (attr, values), number in conditions.items():
-            for value in values:
-                self._index.setdefault((self._column[attr], value), []).append(number)
-        # Every pattern's conditions in one list, so a doc is checked against all of them in one pass.
-        self._always = [number for number, (_, patterns, *_) in enumerate(self._rules) if patterns is None]
-        self._patterns = [
-            (number, conditions, tests)
-            for number, (_, patterns, *_) in enumerate(self._rules)
-            for conditions, tests in patterns or ()
-        ]
-        self._conditions = [conditions for _, conditions, _ in self._patterns]
+            if not all(needs):
+                self._always.append(number)
+                continue
+            for needed in needs:
+                patterns.append((number, frozenset(tests.setdefault(test, len(tests)) for test in needed)))
+        self._columns: list[int | str] = sorted(
+            {attr for test in tests for attr, _ in test.exact} | {attr for test in tests for attr, _ in test.checks}
+        )
+        column = {attr: number for number, attr in enumerate(self._columns)}
+        self._parts: dict[tuple[int, int], list[int]] = {}
+        """The tests with an exact part that a token's (column, value) meets."""
+        self._tests: list[tuple[int, tuple[tuple[int, Callable[[int], bool]], ...]]] = []
+        """Per test: how many exact parts it has, and its checks."""
+        for test, number in tests.items():
+            for attr, values in test.exact:
+                for value in values:
+                    self._parts.setdefault((column[attr], value), []).append(number)
+            self._tests.append((len(test.exact), tuple((column[attr], check) for attr, check in test.checks)))
+        self._checks_only = [number for number, (exact, _) in enumerate(self._tests) if not exact]
+        self._patterns = patterns
+        """(rule, tests) for each pattern: a rule runs if one of its patterns has every test passed by some token."""
+        self._passed: dict[tuple[int, ...], frozenset[int]] = {}
+        """The tests passed by a token with each set of values in `_columns`, as worked out so far."""
 
     def find(self, doc: Doc) -> list[Span]:
         if not len(doc):
             return []
         if not all(doc.has_annotation(attr) for attr in _ANNOTATIONS):
             return super().find(doc)  # the single matcher says which annotation is missing, as it always did
-        table: list[list[int]] = doc.to_array(self._columns).tolist() if self._columns else [[] for _ in doc]
-        met: set[int] = set()
-        for number, values in enumerate(zip(*table, strict=True)):
-            for value in set(values):
-                met.update(self._index.get((number, value), ()))
-        seen: dict[_TokenTest, bool] = {}
+        rows = map(tuple, doc.to_array(self._columns).tolist()) if self._columns else [()]
+        passed: set[int] = set()
+        for row in rows:
+            tests = self._passed.get(row)
+            if tests is None:
+                if len(self._passed) >= self._limit:
+                    self._passed.clear()
+                tests = self._passed[row] = self._tests_passed(row)
+            passed.update(tests)
         chosen = set(self._always)
-        for number, _, tests in compress(self._patterns, map(met.issuperset, self._conditions)):
-            if number not in chosen and all(self._found(test, table, seen) for test in tests):
-                chosen.add(number)
+        chosen.update(number for number, needed in self._patterns if needed.issubset(passed))
         by_rule: dict[str, list[Span]] = {}
         for number in sorted(chosen):
-            rule_id, _, matcher, dependency_matcher = self._rules[number]
+            rule_id, matcher, dependency_matcher = self._rules[number]
             found: list[Span] = []
             if matcher is not None:
                 found += [Span(doc, start, end, label=rule_id) for _, start, end in matcher(doc, allow_missing=True)]
@@ -133,16 +129,16 @@ class IndexedRules(CompiledRules):
                 by_rule[rule_id] = found
         return self.settled(by_rule)
 
-    def _found(self, test: _TokenTest, table: list[list[int]], seen: dict[_TokenTest, bool]) -> bool:
-        """Whether some token of the doc passes every part of the test (remembered for the doc)."""
-        if test not in seen:
-            exact = [(self._column[attr], values) for attr, values in test.exact]
-            checks = [(self._column[attr], check) for attr, check in test.checks]
-            seen[test] = any(
-                all(row[i] in values for i, values in exact) and all(check(row[i]) for i, check in checks)
-                for row in table
-            )
-        return seen[test]
+    def _tests_passed(self, row: tuple[int, ...]) -> frozenset[int]:
+        """The tests a token with these values passes: every exact part met, then every check true."""
+        met: dict[int, int] = {}
+        for number, value in enumerate(row):
+            for test in self._parts.get((number, value), ()):
+                met[test] = met.get(test, 0) + 1
+        candidates = [test for test, count in met.items() if count == self._tests[test][0]] + self._checks_only
+        return frozenset(
+            test for test in candidates if all(check(row[number]) for number, check in self._tests[test][1])
+        )
 
     def _pattern_needs(self, pattern: object, dependency: bool = False) -> list[_TokenTest]:
         """What a pattern needs from a doc: a test per token it must match; [] when it needs nothing checkable.
