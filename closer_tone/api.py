@@ -115,8 +115,8 @@ class Analyzer:
 
     def _load_lazy_parts(self) -> None:
         """Load what is otherwise loaded on first use (the cue matchers, the language identifier, the BLAS
-        controller), so that forked workers share this copy instead of each loading its own: about a second
-        off a two-worker scan."""
+        controller), so that forked workers share this copy instead of each loading its own: the identifier
+        takes half a second and memory, and 229 of 5,000 corpus lines needed it."""
         detector = self.nlp.get_pipe("closer_tone")
         assert isinstance(detector, CueDetector)
         detector.compiled  # noqa: B018

@@ -210,6 +210,17 @@ def test_a_long_scan_on_a_terminal_shows_progress_on_stderr(tmp_path: Path) -> N
     assert f"{cli.PROGRESS_FROM} statements in 1 files" in output
 
 
+def test_the_text_report_has_the_same_characters_with_or_without_colour(tmp_path: Path) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text(f"{PASSIVE}\nThanks\tfor today.\tCall me by Friday.\n{ASSERTIVE}\n", encoding="utf-8")
+    plain = runner.invoke(app, ["scan", str(script)]).stdout.splitlines()
+    coloured = run_in_terminal(["scan", str(script)], b"", {"NO_COLOR": "", "TERM": "xterm-256color"})
+    assert "\x1b[" in coloured, "a terminal gets colour"
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", coloured).replace("\r\n", "\n").splitlines()
+    assert len(plain) == 4 and "\t" not in "".join(plain)
+    assert shown[:3] == plain[:3]
+
+
 def test_no_path_is_a_usage_error() -> None:
     result = runner.invoke(app, ["scan"])
     assert result.exit_code == 2
