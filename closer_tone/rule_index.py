@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +23,7 @@ from spacy.vocab import Vocab
 from closer_tone.cues import CompiledRules, CueRule, add_rule
 
 # What a token spec can say that a doc can be checked for cheaply, as `Doc.to_array` reads it. Anything else
-# in a spec (NOT_IN, extensions, ...) is left to the matcher: the test only ever rules a pattern out.
+# in a spec (extensions, fuzzy matching, ...) is left to the matcher: the test only ever rules a pattern out.
 STRING_ATTRS = {"LOWER", "ORTH", "NORM", "LEMMA", "TAG", "POS", "DEP"}
 FLAG_ATTRS = {"IS_UPPER", "IS_PUNCT", "IS_ALPHA", "LIKE_NUM"}
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
@@ -52,7 +53,8 @@ class IndexedRules(CompiledRules):
     the parse itself. Here each rule has its own matchers and a cheap test first. A pattern can only match a
     doc that has, for every token the pattern must match, a token with the exact values the pattern names
     for it (words, lemmas, tags, parts of speech, dependencies, sentence starts, flags such as IS_UPPER) and
-    passing its REGEX and LENGTH checks. Which tests a token passes is looked up in an index of the values the
+    passing its REGEX, NOT_IN and LENGTH checks; a spec the pattern repeats ('!', '!', '!+') needs that many
+    such tokens. Which tests a token passes is looked up in an index of the values the
     tests name and remembered for tokens with the same values (words, tags and dependencies recur), so a doc
     costs a lookup per token. A rule runs only when one of its patterns passes, and a
     rule with a pattern that requires nothing checkable always runs, so the cues found are exactly the ones
@@ -67,7 +69,7 @@ class IndexedRules(CompiledRules):
         self._limit = limit
         tests: dict[_TokenTest, int] = {}
         self._rules: list[tuple[str, Matcher | None, DependencyMatcher | None]] = []
-        patterns: list[tuple[int, frozenset[int]]] = []  # (rule, the tests some token of a doc must pass)
+        patterns: list[tuple[int, frozenset[int], tuple[tuple[int, int], ...]]] = []
         self._always: list[int] = []
         for number, rule in enumerate(rules):
             own = Matcher(vocab, validate=True), DependencyMatcher(vocab, validate=True)
@@ -81,7 +83,8 @@ class IndexedRules(CompiledRules):
                 self._always.append(number)
                 continue
             for needed in needs:
-                patterns.append((number, frozenset(tests.setdefault(test, len(tests)) for test in needed)))
+                counted = Counter(tests.setdefault(test, len(tests)) for test in needed)
+                patterns.append((number, frozenset(counted), tuple((t, n) for t, n in counted.items() if n > 1)))
         self._columns: list[int | str] = sorted(
             {attr for test in tests for attr, _ in test.exact} | {attr for test in tests for attr, _ in test.checks}
         )
@@ -97,7 +100,8 @@ class IndexedRules(CompiledRules):
             self._tests.append((len(test.exact), tuple((column[attr], check) for attr, check in test.checks)))
         self._checks_only = [number for number, (exact, _) in enumerate(self._tests) if not exact]
         self._patterns = patterns
-        """(rule, tests) for each pattern: a rule runs if one of its patterns has every test passed by some token."""
+        """Per pattern: its rule, the tests some token of a doc must pass, and how many tokens must pass a test
+        it has for more than one token ('!', '!', '!+'). A rule runs if one of its patterns is met."""
         self._passed: dict[tuple[int, ...], frozenset[int]] = {}
         """The tests passed by a token with each set of values in `_columns`, as worked out so far."""
 
@@ -107,16 +111,21 @@ class IndexedRules(CompiledRules):
         if not all(doc.has_annotation(attr) for attr in _ANNOTATIONS):
             return super().find(doc)  # the single matcher says which annotation is missing, as it always did
         rows = map(tuple, doc.to_array(self._columns).tolist()) if self._columns else [()]
-        passed: set[int] = set()
+        by_token: list[frozenset[int]] = []
         for row in rows:
             tests = self._passed.get(row)
             if tests is None:
                 if len(self._passed) >= self._limit:
                     self._passed.clear()
                 tests = self._passed[row] = self._tests_passed(row)
-            passed.update(tests)
+            by_token.append(tests)
+        passed = set().union(*by_token)
         chosen = set(self._always)
-        chosen.update(number for number, needed in self._patterns if needed.issubset(passed))
+        chosen.update(
+            number
+            for number, needed, repeated in self._patterns
+            if needed.issubset(passed) and all(sum(t in tests for tests in by_token) >= n for t, n in repeated)
+        )
         by_rule: dict[str, list[Span]] = {}
         for number in sorted(chosen):
             rule_id, matcher, dependency_matcher = self._rules[number]
@@ -155,6 +164,7 @@ class IndexedRules(CompiledRules):
     def _token_test(self, spec: dict[str, Any]) -> _TokenTest:
         exact: list[tuple[str, frozenset[int]]] = []
         checks: list[tuple[str, Callable[[int], bool]]] = []
+        exclusions: list[tuple[str, Callable[[int], bool]]] = []
         for key, value in spec.items():
             attr = {"TEXT": "ORTH", "IS_SENT_START": "SENT_START"}.get(str(key).upper(), str(key).upper())
             if attr in STRING_ATTRS and isinstance(value, str):
@@ -165,6 +175,9 @@ class IndexedRules(CompiledRules):
                     exact.append((attr, frozenset(get_string_id(item) for item in listed)))
                 if isinstance(value.get("REGEX"), str):
                     checks.append((attr, partial(_searches, re.compile(value["REGEX"]), self._strings)))
+                unwanted = value.get("NOT_IN")
+                if isinstance(unwanted, list) and all(isinstance(item, str) for item in unwanted):
+                    exclusions.append((attr, partial(_absent, frozenset(get_string_id(item) for item in unwanted))))
             elif attr in FLAG_ATTRS and isinstance(value, bool):
                 exact.append((attr, frozenset({int(value)})))
             elif attr == "SENT_START" and value is True:
@@ -175,11 +188,16 @@ class IndexedRules(CompiledRules):
                 for op, bound in value.items():
                     if op in _COMPARE and isinstance(bound, int) and not isinstance(bound, bool):
                         checks.append((attr, partial(_compares, _COMPARE[op], bound)))
-        return _TokenTest(tuple(exact), tuple(checks))
+        # A NOT_IN list narrows a test that names values; on its own, nearly every token would pass it.
+        return _TokenTest(tuple(exact), tuple(checks + exclusions) if exact else tuple(checks))
 
 
 def _searches(pattern: re.Pattern[str], strings: Any, value: int) -> bool:
     return bool(pattern.search(strings[value]))
+
+
+def _absent(values: frozenset[int], value: int) -> bool:
+    return value not in values
 
 
 def _compares(compare: Callable[[int, int], bool], bound: int, value: int) -> bool:
