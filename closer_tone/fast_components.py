@@ -27,7 +27,7 @@ from spacy.tokens._retokenize import set_token_attrs
 from spacy.vocab import Vocab
 from threadpoolctl import ThreadpoolController
 
-from closer_tone.rule_index import FLAG_ATTRS, STRING_ATTRS
+from closer_tone.rule_index import FLAG_ATTRS, STRING_ATTRS, PatternScreen
 
 
 class LookupMatcher:
@@ -53,6 +53,7 @@ class LookupMatcher:
 
     def _build(self) -> None:
         self._rest = Matcher(self._vocab)
+        rest: list[Any] = []
         found: dict[tuple[str, ...], dict[Any, list[tuple[int, tuple[tuple[str, frozenset[int]], ...]]]]] = {}
         for key in self._keys:
             match_id = self._vocab.strings.add(key)
@@ -60,6 +61,7 @@ class LookupMatcher:
                 lookup = _lookup(pattern)
                 if lookup is None:
                     self._rest.add(key, [pattern])
+                    rest.append(pattern)
                     continue
                 choices, excluded = lookup
                 attrs = tuple(sorted(choices))
@@ -81,6 +83,8 @@ class LookupMatcher:
             )
             for attrs, table in found.items()
         ]
+        self._rest_screen = PatternScreen(self._vocab.strings, [(rest, [])])
+        """Whether a doc could match any other pattern ('gon' 'na', 'let' "'s"): rarely, so the Matcher seldom runs."""
         self._known: dict[tuple[int, ...], tuple[int, ...]] = {}
         """The patterns matched by a token with each set of values in `_columns`, as worked out so far."""
 
@@ -99,7 +103,7 @@ class LookupMatcher:
                     known.clear()
                 ids = known[row] = self._ids(row)
             matches += [(match_id, i, i + 1) for match_id in ids]
-        if len(self._rest):
+        if len(self._rest) and self._rest_screen.possible(doclike):
             return list(set(matches).union(self._rest(doclike, allow_missing=True)))
         return matches
 

@@ -1,8 +1,9 @@
-"""Cue rules indexed by what a doc must contain for them to match, so most rules never run on most docs.
+"""Patterns indexed by what a doc must contain for them to match, so most matchers never run on most docs.
 
 spaCy's Matcher tries every pattern at every token; with about a hundred cue rules that cost more than the
 parse. `IndexedRules` finds the same cues as `CompiledRules`, running only the rules whose required words,
-lemmas, tags or dependencies the doc has.
+lemmas, tags or dependencies the doc has; `PatternScreen` says which those are, for the attribute ruler's
+rare multi-token patterns too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from spacy.matcher import DependencyMatcher, Matcher
-from spacy.strings import get_string_id
+from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -46,45 +47,37 @@ class _TokenTest:
     checks: tuple[tuple[str, Callable[[int], bool]], ...]
 
 
-class IndexedRules(CompiledRules):
-    """The same cues as `CompiledRules.find`, without running rules that cannot match the doc.
+class PatternScreen:
+    """Which owners' spaCy patterns could match a doc, from a lookup per token, before any matcher runs.
 
-    A single spaCy `Matcher` tries every pattern at every token; with a hundred rules that took longer than
-    the parse itself. Here each rule has its own matchers and a cheap test first. A pattern can only match a
-    doc that has, for every token the pattern must match, a token with the exact values the pattern names
-    for it (words, lemmas, tags, parts of speech, dependencies, sentence starts, flags such as IS_UPPER) and
-    passing its REGEX, NOT_IN and LENGTH checks; a spec the pattern repeats ('!', '!', '!+') needs that many
-    such tokens. Which tests a token passes is looked up in an index of the values the
-    tests name and remembered for tokens with the same values (words, tags and dependencies recur), so a doc
-    costs a lookup per token. A rule runs only when one of its patterns passes, and a
-    rule with a pattern that requires nothing checkable always runs, so the cues found are exactly the ones
-    the single matcher finds.
+    A pattern can only match a doc that has, for every token the pattern must match, a token with the exact
+    values the pattern names for it (words, lemmas, tags, parts of speech, dependencies, sentence starts,
+    flags such as IS_UPPER) and passing its REGEX, NOT_IN and LENGTH checks; a spec the pattern repeats
+    ('!', '!', '!+') needs that many such tokens. Which tests a token passes is looked up in an index of the
+    values the tests name and remembered for tokens with the same values (words, tags and dependencies
+    recur). An owner with a pattern that requires nothing checkable may always match.
     """
 
-    def __init__(self, vocab: Vocab, rules: Sequence[CueRule], limit: int = 100_000) -> None:
-        # Each rule's own matchers validate its patterns, with the same errors; the all-in-one matchers are
-        # built only if a doc without a parse needs them (a tenth of a second off every command's start).
-        super().__init__(vocab, rules, build_now=False)
-        self._strings = vocab.strings
+    def __init__(
+        self, strings: StringStore, owners: Sequence[tuple[Sequence[Any], Sequence[Any]]], limit: int = 100_000
+    ) -> None:
+        """`owners`: each owner's token patterns and dependency patterns."""
+        self._strings = strings
         self._limit = limit
         tests: dict[_TokenTest, int] = {}
-        self._rules: list[tuple[str, Matcher | None, DependencyMatcher | None]] = []
-        patterns: list[tuple[int, frozenset[int], tuple[tuple[int, int], ...]]] = []
+        self._patterns: list[tuple[int, frozenset[int], tuple[tuple[int, int], ...]]] = []
+        """Per pattern: its owner, the tests some token of a doc must pass, and how many tokens must pass a
+        test the pattern has for more than one token."""
         self._always: list[int] = []
-        for number, rule in enumerate(rules):
-            own = Matcher(vocab, validate=True), DependencyMatcher(vocab, validate=True)
-            add_rule(rule, *own)
-            self._rules.append(
-                (rule.id, own[0] if rule.patterns else None, own[1] if rule.dependency_patterns else None)
-            )
-            needs = [self._pattern_needs(p) for p in rule.patterns]
-            needs += [self._pattern_needs(p, dependency=True) for p in rule.dependency_patterns]
+        for number, (token_patterns, dependency_patterns) in enumerate(owners):
+            needs = [self._pattern_needs(p) for p in token_patterns]
+            needs += [self._pattern_needs(p, dependency=True) for p in dependency_patterns]
             if not all(needs):
                 self._always.append(number)
                 continue
             for needed in needs:
                 counted = Counter(tests.setdefault(test, len(tests)) for test in needed)
-                patterns.append((number, frozenset(counted), tuple((t, n) for t, n in counted.items() if n > 1)))
+                self._patterns.append((number, frozenset(counted), tuple((t, n) for t, n in counted.items() if n > 1)))
         self._columns: list[int | str] = sorted(
             {attr for test in tests for attr, _ in test.exact} | {attr for test in tests for attr, _ in test.checks}
         )
@@ -99,17 +92,11 @@ class IndexedRules(CompiledRules):
                     self._parts.setdefault((column[attr], value), []).append(number)
             self._tests.append((len(test.exact), tuple((column[attr], check) for attr, check in test.checks)))
         self._checks_only = [number for number, (exact, _) in enumerate(self._tests) if not exact]
-        self._patterns = patterns
-        """Per pattern: its rule, the tests some token of a doc must pass, and how many tokens must pass a test
-        it has for more than one token ('!', '!', '!+'). A rule runs if one of its patterns is met."""
         self._passed: dict[tuple[int, ...], frozenset[int]] = {}
         """The tests passed by a token with each set of values in `_columns`, as worked out so far."""
 
-    def find(self, doc: Doc) -> list[Span]:
-        if not len(doc):
-            return []
-        if not all(doc.has_annotation(attr) for attr in _ANNOTATIONS):
-            return super().find(doc)  # the single matcher says which annotation is missing, as it always did
+    def possible(self, doc: Doc) -> set[int]:
+        """The owners with a pattern the doc meets the needs of: the only ones whose patterns can match it."""
         rows = map(tuple, doc.to_array(self._columns).tolist()) if self._columns else [()]
         by_token: list[frozenset[int]] = []
         for row in rows:
@@ -120,23 +107,13 @@ class IndexedRules(CompiledRules):
                 tests = self._passed[row] = self._tests_passed(row)
             by_token.append(tests)
         passed = set().union(*by_token)
-        chosen = set(self._always)
-        chosen.update(
+        possible = set(self._always)
+        possible.update(
             number
             for number, needed, repeated in self._patterns
             if needed.issubset(passed) and all(sum(t in tests for tests in by_token) >= n for t, n in repeated)
         )
-        by_rule: dict[str, list[Span]] = {}
-        for number in sorted(chosen):
-            rule_id, matcher, dependency_matcher = self._rules[number]
-            found: list[Span] = []
-            if matcher is not None:
-                found += [Span(doc, start, end, label=rule_id) for _, start, end in matcher(doc, allow_missing=True)]
-            if dependency_matcher is not None:
-                found += [Span(doc, min(ids), max(ids) + 1, label=rule_id) for _, ids in dependency_matcher(doc)]
-            if found:
-                by_rule[rule_id] = found
-        return self.settled(by_rule)
+        return possible
 
     def _tests_passed(self, row: tuple[int, ...]) -> frozenset[int]:
         """The tests a token with these values passes: every exact part met, then every check true."""
@@ -190,6 +167,45 @@ class IndexedRules(CompiledRules):
                         checks.append((attr, partial(_compares, _COMPARE[op], bound)))
         # A NOT_IN list narrows a test that names values; on its own, nearly every token would pass it.
         return _TokenTest(tuple(exact), tuple(checks + exclusions) if exact else tuple(checks))
+
+
+class IndexedRules(CompiledRules):
+    """The same cues as `CompiledRules.find`, without running rules that cannot match the doc.
+
+    A single spaCy `Matcher` tries every pattern at every token; with a hundred rules that took longer than
+    the parse itself. Here each rule has its own matchers, run only when a `PatternScreen` says the doc
+    meets the needs of one of its patterns, so the cues found are exactly the ones the single matcher finds.
+    """
+
+    def __init__(self, vocab: Vocab, rules: Sequence[CueRule]) -> None:
+        # Each rule's own matchers validate its patterns, with the same errors; the all-in-one matchers are
+        # built only if a doc without a parse needs them (a tenth of a second off every command's start).
+        super().__init__(vocab, rules, build_now=False)
+        self._rules: list[tuple[str, Matcher | None, DependencyMatcher | None]] = []
+        for rule in rules:
+            own = Matcher(vocab, validate=True), DependencyMatcher(vocab, validate=True)
+            add_rule(rule, *own)
+            self._rules.append(
+                (rule.id, own[0] if rule.patterns else None, own[1] if rule.dependency_patterns else None)
+            )
+        self._screen = PatternScreen(vocab.strings, [(rule.patterns, rule.dependency_patterns) for rule in rules])
+
+    def find(self, doc: Doc) -> list[Span]:
+        if not len(doc):
+            return []
+        if not all(doc.has_annotation(attr) for attr in _ANNOTATIONS):
+            return super().find(doc)  # the single matcher says which annotation is missing, as it always did
+        by_rule: dict[str, list[Span]] = {}
+        for number in sorted(self._screen.possible(doc)):
+            rule_id, matcher, dependency_matcher = self._rules[number]
+            found: list[Span] = []
+            if matcher is not None:
+                found += [Span(doc, start, end, label=rule_id) for _, start, end in matcher(doc, allow_missing=True)]
+            if dependency_matcher is not None:
+                found += [Span(doc, min(ids), max(ids) + 1, label=rule_id) for _, ids in dependency_matcher(doc)]
+            if found:
+                by_rule[rule_id] = found
+        return self.settled(by_rule)
 
 
 def _searches(pattern: re.Pattern[str], strings: Any, value: int) -> bool:
