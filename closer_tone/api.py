@@ -225,11 +225,21 @@ class Analyzer:
         wants = [1 if brief else MAX_REWRITES] * len(ranked)
         while True:
             self._check_candidates(ranked, wants, checked, shown, scored)
-            with_rewrites = list(analyses)
+            given: dict[int, dict[int, list[Rewrite]]] = {}
             for (number, position), rewrites in zip(owners, shown, strict=True):
-                sentences = list(with_rewrites[number].sentences)
-                sentences[position] = _with_sentence_rewrites(sentences[position], rewrites)
-                with_rewrites[number] = replace(with_rewrites[number], sentences=tuple(sentences))
+                given.setdefault(number, {})[position] = rewrites
+            with_rewrites = [
+                replace(
+                    a,
+                    sentences=tuple(
+                        _with_sentence_rewrites(s, given[n][i]) if i in given[n] else s
+                        for i, s in enumerate(a.sentences)
+                    ),
+                )
+                if n in given
+                else a
+                for n, a in enumerate(analyses)
+            ]
             drafts = [
                 _draft(analysis) if analysis.label not in (None, "assertive") else None for analysis in with_rewrites
             ]

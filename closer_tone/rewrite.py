@@ -106,15 +106,16 @@ def candidates(sentence: Span, cues: Sequence[Span]) -> list[Candidate]:
     for intent in wanted:
         found += _phrasings(intent, details)
     found += _pruned(sentence, cues, wanted[0])  # after the phrasings: shown first only when it keeps more
-    content = _key_content(sentence, details, chunks)
+    content = [(item, set(_WORD.findall(item.lower()))) for item in _key_content(sentence, details, chunks)]
     unique: dict[str, Candidate] = {}
     for candidate in found:
-        held = {word for item in content if item in candidate.text for word in re.findall(r"\w+", item.lower())}
+        held = set().union(*(words for item, words in content if item in candidate.text))
         kept = len(held - _PLAIN)  # how many of the words of the line's details it keeps
         unique.setdefault(_key(candidate.text), replace(candidate, kept=kept))
     return [c for key, c in unique.items() if key != _key(sentence.text)]
 
 
+_WORD = re.compile(r"\w+")
 _PLAIN = {"the", "a", "an", "by", "on", "at", "of", "in", "my", "your", "role", "for", "to", "this", "i"}
 
 
@@ -137,7 +138,7 @@ def _own_step(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))
 
 
 # --- edits ---------------------------------------------------------------------------------------------------
