@@ -197,8 +197,10 @@ def scan(
     from closer_tone.report import atomic_output, make_report
     from closer_tone.scan import Summary, read_all
     from closer_tone.scan import scan as scan_findings
+    from closer_tone.screen import load_language_identifier_in_background
 
     with _reported(debug):
+        load_language_identifier_in_background()
         settings, analyzer = _configured(disable, lexicon, model, trust_model)
         kind = output_format.value if output_format else settings.format
         level = fail_on.value if fail_on else settings.fail_on or "passive"

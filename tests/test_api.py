@@ -82,6 +82,21 @@ def test_text_that_is_not_a_closing_line_gets_a_reason_not_a_label(analyzer: Ana
     assert analysis.to_dict()["label"] is None
 
 
+def test_the_language_identifier_reads_its_model_as_py3langid_does() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from closer_tone.screen import language_identifier
+
+    theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in [
+        "Muchas gracias por la entrevista, quedo atento a su respuesta.",
+        "Merci pour votre temps, j'attends votre retour avec impatience.",
+        "Vielen Dank für das Gespräch, ich freue mich auf Ihre Rückmeldung.",
+        "Tell HR I want a signed offer by Tuesday and not a day later.",
+    ]:
+        assert language_identifier().classify(text) == theirs.classify(text)
+
+
 def test_cues_point_into_the_original_text(analyzer: Analyzer) -> None:
     text = "Thanks for the tour 😊. Sorry, I guess I rambled!!"
     analysis = analyzer.analyze(text)
