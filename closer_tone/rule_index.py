@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import numpy as np
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc, Span
@@ -94,6 +95,10 @@ class PatternScreen:
         self._checks_only = [number for number, (exact, _) in enumerate(self._tests) if not exact]
         self._passed: dict[tuple[int, ...], frozenset[int]] = {}
         """The tests passed by a token with each set of values in `_columns`, as worked out so far."""
+        # Every pattern's tests end to end, so one gather and one `reduceat` say which patterns a doc meets.
+        self._flat = np.asarray([t for _, needed, _ in self._patterns for t in sorted(needed)], dtype=np.intp)
+        self._starts = np.cumsum([0] + [len(needed) for _, needed, _ in self._patterns[:-1]], dtype=np.intp)
+        self._repeats = {index: repeated for index, (_, _, repeated) in enumerate(self._patterns) if repeated}
 
     def possible(self, doc: Doc) -> set[int]:
         """The owners with a pattern the doc meets the needs of: the only ones whose patterns can match it."""
@@ -106,13 +111,15 @@ class PatternScreen:
                     self._passed.clear()
                 tests = self._passed[row] = self._tests_passed(row)
             by_token.append(tests)
-        passed = set().union(*by_token)
         possible = set(self._always)
-        possible.update(
-            number
-            for number, needed, repeated in self._patterns
-            if needed.issubset(passed) and all(sum(t in tests for tests in by_token) >= n for t, n in repeated)
-        )
+        if not self._patterns:
+            return possible
+        passed = np.zeros(len(self._tests), dtype=bool)
+        passed[list(set().union(*by_token))] = True
+        for index in np.flatnonzero(np.logical_and.reduceat(passed[self._flat], self._starts)).tolist():
+            repeated = self._repeats.get(index, ())
+            if all(sum(t in tests for tests in by_token) >= n for t, n in repeated):
+                possible.add(self._patterns[index][0])
         return possible
 
     def _tests_passed(self, row: tuple[int, ...]) -> frozenset[int]:
