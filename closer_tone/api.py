@@ -20,11 +20,12 @@ from closer_tone.checklist import checklist
 from closer_tone.component import DEFAULT_SPANS_KEY, CueDetector
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
 from closer_tone.fast_components import one_blas_thread, speed_up_attribute_ruler, speed_up_lemmatizer
+from closer_tone.language import language_identifier
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
 from closer_tone.results import Analysis, Cue, Rewrite, Sentence
 from closer_tone.rewrite import Candidate, candidates, opens_with_thanks, tidy_statement
-from closer_tone.screen import language_identifier, reason_not_judgeable
+from closer_tone.screen import reason_not_judgeable
 from closer_tone.tone import most_severe, statement_scores, top_label
 
 REWRITE_BAR = 0.7

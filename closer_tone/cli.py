@@ -193,11 +193,11 @@ def scan(
     debug: DebugOption = False,
 ) -> None:
     """Check every statement in script files (.txt, .md, .csv, .jsonl, .docx); exit 1 on a flagged one."""
+    from closer_tone.language import load_language_identifier_in_background
     from closer_tone.readers import ReadError
     from closer_tone.report import atomic_output, make_report
     from closer_tone.scan import Summary, read_all
     from closer_tone.scan import scan as scan_findings
-    from closer_tone.screen import load_language_identifier_in_background
 
     with _reported(debug):
         load_language_identifier_in_background()

@@ -85,7 +85,7 @@ def test_text_that_is_not_a_closing_line_gets_a_reason_not_a_label(analyzer: Ana
 def test_the_language_identifier_reads_its_model_as_py3langid_does() -> None:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    from closer_tone.screen import language_identifier
+    from closer_tone.language import language_identifier
 
     theirs = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     for text in [
