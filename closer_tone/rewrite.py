@@ -156,7 +156,7 @@ def _edit(sentence: Span, cues: Sequence[Span]) -> Candidate | None:
         if cue.label_ in data["delete_span"] or family in data["delete_span"]:
             gone = list(range(cue.start, cue.end)) if _stands_apart(sentence, cue) else []
         elif family in {"hedge", "minimizer"}:
-            gone = _hedge_words(cue, data["delete_phrases"])
+            gone = _hedge_words(cue, "delete_phrases")
         else:
             continue
         if not gone:
@@ -224,7 +224,7 @@ def _as_question(sentence: Span) -> list[Candidate]:
             end = token.i  # '... and I'll handle the rest' is the candidate's part, not the request
             break
     clause = doc[root.i : end]
-    urgent = set(_hedge_words(clause, _data()["urgency_phrases"]))
+    urgent = set(_hedge_words(clause, "urgency_phrases"))
     days = {t.i for t in clause if t.i in urgent and _is_date(t.text)}
     found = []
     for gone in (urgent - days, urgent) if days else (urgent,):
@@ -268,7 +268,7 @@ def _pruned(sentence: Span, cues: Sequence[Span], intent: str = "next_step") -> 
     deletable: set[int] = set()
     for cue in flagged:
         if cue.label_.split(".", 1)[0] in {"hedge", "minimizer"}:
-            deletable.update(_hedge_words(cue, data["delete_phrases"]))
+            deletable.update(_hedge_words(cue, "delete_phrases"))
     stuck = [c for c in flagged if not set(range(c.start, c.end)) <= deletable]
     if any(c.label_.startswith("assumptive.") for c in stuck):
         return []  # what is left of a line that assumes the job still assumes it
@@ -395,16 +395,24 @@ def _clauses(sentence: Span) -> list[tuple[int, int, str]]:
     return [(a, b, o) for a, b, o in clauses if b > a]
 
 
-def _hedge_words(cue: Span, phrases: list[str]) -> list[int]:
-    """The token indices of deletable hedge phrases inside a cue ('just' in 'just wait', all of 'I guess')."""
+def _hedge_words(cue: Span, phrases: str) -> list[int]:
+    """The token indices of deletable hedge phrases inside a cue ('just' in 'just wait', all of 'I guess');
+    `phrases` names the list of them in rewrites.json."""
     tokens = [t.lower_ for t in cue]
+    present = set(tokens)
     gone: list[int] = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        words = phrase.split()
+    for words in _longest_first(phrases):
+        if words[0] not in present:
+            continue
         for start in range(len(tokens) - len(words) + 1):
             if tokens[start : start + len(words)] == words and not set(range(start, start + len(words))) & set(gone):
                 gone += [cue.start + start + k for k in range(len(words))]
     return sorted(gone)
+
+
+@cache
+def _longest_first(phrases: str) -> list[list[str]]:
+    return [phrase.split() for phrase in sorted(_data()[phrases], key=len, reverse=True)]
 
 
 def _stands_apart(sentence: Span, cue: Span) -> bool:
@@ -578,8 +586,9 @@ def _met(sentence: Span) -> str | None:
     return None
 
 
-def _words(key: str) -> set[str]:
-    return set(_data()[key])
+@cache
+def _words(key: str) -> frozenset[str]:
+    return frozenset(_data()[key])
 
 
 def _proper_span(token: Token) -> tuple[int, int]:
@@ -1196,9 +1205,12 @@ def _skill(sentence: Span, chunks: Sequence[Span]) -> str | None:
     return None
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,5}s?")
+
+
 def _acronym(token: Token) -> bool:
     """'ADP', 'HR', 'EMTs': capitals that name something, not a shouted word among shouted words."""
-    if not re.fullmatch(r"[A-Z]{2,5}s?", token.text):
+    if not _ACRONYM.fullmatch(token.text):
         return False
     doc = token.doc
     beside = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
