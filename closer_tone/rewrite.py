@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -301,7 +301,7 @@ def _pruned(sentence: Span, cues: Sequence[Span], intent: str = "next_step") -> 
     if len(kept) == len(clauses) or not kept:
         return []
     dropped = [(a, b) for a, b, _ in clauses if (a, b) not in {(x, y) for x, y, _ in kept}]
-    if not stuck and any(t.i in _content_tokens(sentence) for a, b in dropped for t in doc[a:b]):
+    if not stuck and not _content_tokens(sentence).isdisjoint(i for a, b in dropped for i in range(a, b)):
         return []  # a consequence with the line's own details in it is not cut
     parts = []
     for index, (a, b, _) in enumerate(kept):
@@ -1341,7 +1341,10 @@ def _values(details: Details) -> dict[str, str]:
     }
 
 
-def _phrasings(intent: str, details: Details) -> list[Candidate]:
+@lru_cache(maxsize=4096)
+def _phrasings(intent: str, details: Details) -> tuple[Candidate, ...]:
+    """Every phrasing of the intent that the line's details can fill, filled; remembered, since most lines
+    name few details and the same phrasings come out for many of them."""
     values = _values(details)
     found = []
     for phrasing in _data()["phrasings"].get(intent, []):
@@ -1356,7 +1359,7 @@ def _phrasings(intent: str, details: Details) -> list[Candidate]:
                 text = hello + rest[:1].lower() + rest[1:]
         text = text[:1].upper() + text[1:]
         found.append(Candidate(tidy(text, question=text.rstrip().endswith("?")), (phrasing["change"],)))
-    return found
+    return tuple(found)
 
 
 def opens_with_thanks(text: str) -> bool:
