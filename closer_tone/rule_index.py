@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,8 @@ class PatternScreen:
                     self._parts.setdefault((column[attr], value), []).append(number)
             self._tests.append((len(test.exact), tuple((column[attr], check) for attr, check in test.checks)))
         self._checks_only = [number for number, (exact, _) in enumerate(self._tests) if not exact]
+        self._exact_parts = [exact for exact, _ in self._tests]
+        self._checked = {number: checks for number, (_, checks) in enumerate(self._tests) if checks}
         self._passed: dict[tuple[int, ...], frozenset[int]] = {}
         """The tests passed by a token with each set of values in `_columns`, as worked out so far."""
         # Every pattern's tests end to end, so one gather and one `reduceat` say which patterns a doc meets.
@@ -102,15 +105,9 @@ class PatternScreen:
 
     def possible(self, doc: Doc) -> set[int]:
         """The owners with a pattern the doc meets the needs of: the only ones whose patterns can match it."""
-        rows = map(tuple, doc.to_array(self._columns).tolist()) if self._columns else [()]
-        by_token: list[frozenset[int]] = []
-        for row in rows:
-            tests = self._passed.get(row)
-            if tests is None:
-                if len(self._passed) >= self._limit:
-                    self._passed.clear()
-                tests = self._passed[row] = self._tests_passed(row)
-            by_token.append(tests)
+        rows = list(map(tuple, doc.to_array(self._columns).tolist())) if self._columns else [()]
+        seen = list(map(self._passed.get, rows))
+        by_token = [self._learn(row) if tests is None else tests for row, tests in zip(rows, seen, strict=True)]
         possible = set(self._always)
         if not self._patterns:
             return possible
@@ -122,16 +119,19 @@ class PatternScreen:
                 possible.add(self._patterns[index][0])
         return possible
 
-    def _tests_passed(self, row: tuple[int, ...]) -> frozenset[int]:
-        """The tests a token with these values passes: every exact part met, then every check true."""
-        met: dict[int, int] = {}
-        for number, value in enumerate(row):
-            for test in self._parts.get((number, value), ()):
-                met[test] = met.get(test, 0) + 1
-        candidates = [test for test, count in met.items() if count == self._tests[test][0]] + self._checks_only
-        return frozenset(
-            test for test in candidates if all(check(row[number]) for number, check in self._tests[test][1])
+    def _learn(self, row: tuple[int, ...]) -> frozenset[int]:
+        """The tests a token with these values passes (every exact part met, then every check true), kept."""
+        if len(self._passed) >= self._limit:
+            self._passed.clear()
+        parts, checked = self._exact_parts, self._checked
+        counts = Counter(chain.from_iterable(map(self._parts.get, enumerate(row), repeat(()))))
+        met = [test for test, count in counts.items() if count == parts[test]]
+        passed = self._passed[row] = frozenset(
+            test
+            for test in chain(met, self._checks_only)
+            if test not in checked or all(check(row[number]) for number, check in checked[test])
         )
+        return passed
 
     def _pattern_needs(self, pattern: object, dependency: bool = False) -> list[_TokenTest]:
         """What a pattern needs from a doc: a test per token it must match; [] when it needs nothing checkable.
