@@ -68,11 +68,15 @@ class LookupMatcher:
                 table = found.setdefault(attrs, {})
                 for values in product(*(sorted(choices[attr]) for attr in attrs)):
                     table.setdefault(values if len(values) > 1 else values[0], []).append((match_id, excluded))
+        self._rest_screen = PatternScreen(self._vocab.strings, [(rest, [])])
+        """Whether a doc could match any other pattern ('gon' 'na', 'let' "'s"): rarely, so the Matcher seldom runs."""
         self._columns: list[int | str] = sorted(
             {attr for attrs in found for attr in attrs}
             | {attr for table in found.values() for entries in table.values() for _, ex in entries for attr, _ in ex}
+            | set(self._rest_screen.columns)
         )
         column = {attr: number for number, attr in enumerate(self._columns)}
+        self._rest_positions = [column[attr] for attr in self._rest_screen.columns]
         self._tables = [
             (
                 itemgetter(*(column[attr] for attr in attrs)),
@@ -83,10 +87,9 @@ class LookupMatcher:
             )
             for attrs, table in found.items()
         ]
-        self._rest_screen = PatternScreen(self._vocab.strings, [(rest, [])])
-        """Whether a doc could match any other pattern ('gon' 'na', 'let' "'s"): rarely, so the Matcher seldom runs."""
-        self._known: dict[tuple[int, ...], tuple[int, ...]] = {}
-        """The patterns matched by a token with each set of values in `_columns`, as worked out so far."""
+        self._known: dict[tuple[int, ...], tuple[tuple[int, ...], frozenset[int]]] = {}
+        """For each set of values in `_columns` seen so far: the patterns a token with them matches, and the other
+        patterns' tests it passes."""
 
     def __call__(
         self, doclike: Doc, *, as_spans: bool = False, allow_missing: bool = False, with_alignments: bool = False
@@ -96,14 +99,17 @@ class LookupMatcher:
             return original(doclike, as_spans=as_spans, allow_missing=allow_missing, with_alignments=with_alignments)
         known = self._known
         matches = []
+        rest_tests = []
         for i, row in enumerate(map(tuple, doclike.to_array(self._columns).tolist()) if self._columns else ()):
-            ids = known.get(row)
-            if ids is None:
+            entry = known.get(row)
+            if entry is None:
                 if len(known) >= self._limit:
                     known.clear()
-                ids = known[row] = self._ids(row)
-            matches += [(match_id, i, i + 1) for match_id in ids]
-        if len(self._rest) and self._rest_screen.possible(doclike):
+                rest_row = tuple(row[position] for position in self._rest_positions)
+                entry = known[row] = (self._ids(row), self._rest_screen.tests_of(rest_row))
+            matches += [(match_id, i, i + 1) for match_id in entry[0]]
+            rest_tests.append(entry[1])
+        if len(self._rest) and self._rest_screen.meeting(rest_tests):
             return list(set(matches).union(self._rest(doclike, allow_missing=True)))
         return matches
 

@@ -103,16 +103,32 @@ class PatternScreen:
         self._starts = np.cumsum([0] + [len(needed) for _, needed, _ in self._patterns[:-1]], dtype=np.intp)
         self._repeats = {index: repeated for index, (_, _, repeated) in enumerate(self._patterns) if repeated}
 
+    @property
+    def columns(self) -> list[int | str]:
+        """The token attributes the tests read, in the order `tests_of` takes their values."""
+        return self._columns
+
     def possible(self, doc: Doc) -> set[int]:
         """The owners with a pattern the doc meets the needs of: the only ones whose patterns can match it."""
         rows = list(map(tuple, doc.to_array(self._columns).tolist())) if self._columns else [()]
         seen = list(map(self._passed.get, rows))
-        by_token = [self._learn(row) if tests is None else tests for row, tests in zip(rows, seen, strict=True)]
+        return self.meeting(
+            [self._learn(row) if tests is None else tests for row, tests in zip(rows, seen, strict=True)]
+        )
+
+    def tests_of(self, row: tuple[int, ...]) -> frozenset[int]:
+        """The tests a token with these values (of `columns`, in order) passes."""
+        tests = self._passed.get(row)
+        return self._learn(row) if tests is None else tests
+
+    def meeting(self, by_token: Sequence[frozenset[int]]) -> set[int]:
+        """The owners with a pattern met by tokens that pass these tests (one set per token)."""
         possible = set(self._always)
-        if not self._patterns:
+        union = set().union(*by_token)
+        if not self._patterns or not union:
             return possible
         passed = np.zeros(len(self._tests), dtype=bool)
-        passed[list(set().union(*by_token))] = True
+        passed[list(union)] = True
         for index in np.flatnonzero(np.logical_and.reduceat(passed[self._flat], self._starts)).tolist():
             repeated = self._repeats.get(index, ())
             if all(sum(t in tests for tests in by_token) >= n for t, n in repeated):

@@ -41,6 +41,12 @@ def test_the_analyzers_pipeline_annotates_like_spacys_own(
     fast = analyzer.nlp
     assert type(fast.get_pipe("lemmatizer")) is not type(plain.get_pipe("lemmatizer")), "the stand-ins are in use"
     assert annotations(fast, texts) == annotations(plain, texts)
+    rare = [  # the ruler's multi-token and pattern-matched rules: 'gonna', 'let's', "ain't", "nothin'", 'there is'
+        "I'm gonna call you, let's talk Friday.",
+        "Y'all ain't gotta rush, there is nothin' urgent.",
+        "C'mon, I gotta know by Monday.",
+    ]
+    assert annotations(fast, rare) == annotations(plain, rare)
     assert annotations(fast, texts[:50]) == annotations(plain, texts[:50])  # again, from the lemma memory
 
 
