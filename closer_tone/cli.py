@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import enum
+import gc
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -92,9 +94,14 @@ def _settings() -> Settings:
 def _analyzer(
     model: Path | None = None, disable: Sequence[str] = (), lexicons: Sequence[Path] = (), trust: bool = False
 ) -> Analyzer:
-    """Build the Analyzer, turning a missing spaCy model or a bad tone model into a one-line error."""
+    """Build the Analyzer, turning a missing spaCy model or a bad tone model into a one-line error.
+
+    The interpreter's last garbage collection, as the command exits, walks every object spaCy and the model
+    made: 0.15 s of a one-line check. Frozen at exit, they are left to the operating system to reclaim.
+    """
     from closer_tone.api import Analyzer
 
+    atexit.register(gc.freeze)
     try:
         return Analyzer(model, trust=trust, disable=disable, lexicons=[str(path) for path in lexicons])
     except CloserToneError as error:
