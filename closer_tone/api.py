@@ -20,7 +20,12 @@ from thinc.api import NumpyOps, get_current_ops, use_ops
 from closer_tone.checklist import checklist
 from closer_tone.component import DEFAULT_SPANS_KEY, CueDetector
 from closer_tone.cues import CompiledRules, load_lexicon_file, select_rules, shipped_rules
-from closer_tone.fast_components import one_blas_thread, speed_up_attribute_ruler, speed_up_lemmatizer
+from closer_tone.fast_components import (
+    one_blas_thread,
+    reuse_freed_memory,
+    speed_up_attribute_ruler,
+    speed_up_lemmatizer,
+)
 from closer_tone.language import language_identifier
 from closer_tone.model import TrainedModel, load_model
 from closer_tone.parse import cues_within, judged_sentences, load_nlp, parse, prepare, sentence_input
@@ -394,6 +399,7 @@ _adopted: list[Analyzer] = []
 def _adopt(analyzer: Analyzer) -> None:
     """Take over the forked copy; its lock was copied held (the parent forks inside it), so it gets a new one."""
     analyzer._lock = threading.Lock()
+    reuse_freed_memory()
     _adopted.append(analyzer)
 
 

@@ -200,6 +200,7 @@ def scan(
     debug: DebugOption = False,
 ) -> None:
     """Check every statement in script files (.txt, .md, .csv, .jsonl, .docx); exit 1 on a flagged one."""
+    from closer_tone.fast_components import reuse_freed_memory
     from closer_tone.language import load_language_identifier_in_background
     from closer_tone.readers import ReadError
     from closer_tone.report import atomic_output, make_report
@@ -208,6 +209,7 @@ def scan(
 
     with _reported(debug):
         load_language_identifier_in_background()
+        reuse_freed_memory()
         settings, analyzer = _configured(disable, lexicon, model, trust_model)
         kind = output_format.value if output_format else settings.format
         level = fail_on.value if fail_on else settings.fail_on or "passive"

@@ -8,6 +8,9 @@ table lookup and a lemma memory for its own pipeline only (training uses spaCy's
 
 from __future__ import annotations
 
+import ctypes
+import platform
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -305,3 +308,23 @@ def one_blas_thread() -> Iterator[None]:
             if not _Blas.working and _Blas.limiter is not None:
                 _Blas.limiter.restore_original_limits()
                 _Blas.limiter = None
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
+
+
+def reuse_freed_memory(keep: int = 128 << 20) -> None:
+    """Have this process's C allocator keep large freed blocks for reuse, for a process that analyses many batches.
+
+    Every batch allocates the same few-megabyte arrays (the parse's activations), and glibc by default gave each
+    one fresh memory, faulted in page by page: a two-worker scan of 5,000 lines took 380,000 page faults, and
+    170,000 with this, about 0.3 s sooner (9.26 s -> 8.92 s, medians of five). Set only in processes closer-tone
+    owns (its commands and worker processes), since it holds up to `keep` bytes back from the system; where the
+    C library is not glibc, nothing changes.
+    """
+    if sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
+        return
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, keep // 2)
+        mallopt(_M_TRIM_THRESHOLD, keep)
