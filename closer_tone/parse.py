@@ -24,8 +24,10 @@ _STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201
 
 
 def load_nlp() -> Language:
-    """The small English pipeline without NER (the tone task does not use entities) plus the shipped cue rules."""
-    nlp = spacy.load(SPACY_MODEL, exclude=["ner"])
+    """The small English pipeline plus the shipped cue rules, without NER (the tone task does not use entities)
+    and without the sentence recognizer, which the model ships switched off (its parser splits sentences): not
+    loading them takes 0.07 s off every command."""
+    nlp = spacy.load(SPACY_MODEL, exclude=["ner", "senter"])
     nlp.add_pipe("closer_tone")
     return nlp
 
