@@ -238,21 +238,7 @@ class Analyzer:
         wants = [1 if brief else MAX_REWRITES] * len(ranked)
         while True:
             self._check_candidates(ranked, wants, checked, shown, scored)
-            given: dict[int, dict[int, list[Rewrite]]] = {}
-            for (number, position), rewrites in zip(owners, shown, strict=True):
-                given.setdefault(number, {})[position] = rewrites
-            with_rewrites = [
-                replace(
-                    a,
-                    sentences=tuple(
-                        _with_sentence_rewrites(s, given[n][i]) if i in given[n] else s
-                        for i, s in enumerate(a.sentences)
-                    ),
-                )
-                if n in given
-                else a
-                for n, a in enumerate(analyses)
-            ]
+            with_rewrites = _given(analyses, owners, shown)
             drafts = [
                 _draft(analysis) if analysis.label not in (None, "assertive") else None for analysis in with_rewrites
             ]
@@ -411,6 +397,25 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
     iterator = iter(texts)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _given(analyses: list[Analysis], owners: list[tuple[int, int]], shown: list[list[Rewrite]]) -> list[Analysis]:
+    """The analyses with each flagged sentence given its rewrites; `owners` says whose each list of `shown` is."""
+    given: dict[int, dict[int, list[Rewrite]]] = {}
+    for (number, position), rewrites in zip(owners, shown, strict=True):
+        given.setdefault(number, {})[position] = rewrites
+    return [
+        replace(
+            analysis,
+            sentences=tuple(
+                _with_sentence_rewrites(sentence, given[number][position]) if position in given[number] else sentence
+                for position, sentence in enumerate(analysis.sentences)
+            ),
+        )
+        if number in given
+        else analysis
+        for number, analysis in enumerate(analyses)
+    ]
 
 
 def _with_sentence_rewrites(sentence: Sentence, rewrites: list[Rewrite]) -> Sentence:
