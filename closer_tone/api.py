@@ -383,7 +383,8 @@ _adopted: list[Analyzer] = []
 
 
 def _adopt(analyzer: Analyzer) -> None:
-    """Take over the forked copy; its lock was copied held (the parent forks inside it), so it gets a new one."""
+    """Take over the forked copy; its lock was copied held (the parent forks inside it), so it gets a new one.
+    The worker is closer-tone's own process, so its allocator may keep freed memory for the next batch."""
     analyzer._lock = threading.Lock()
     reuse_freed_memory()
     _adopted.append(analyzer)

@@ -40,9 +40,9 @@ class LookupMatcher:
     flags such as IS_SPACE), perhaps with values it must not have (NOT_IN), is a table lookup instead of a
     state machine run at every token, and what a token with the same values matched is remembered (a tag, a
     word and a dependency recur: the lookups were most of the ruler's time); any other pattern stays with a
-    Matcher of its own. Matches
-    come back deduplicated like the Matcher's, in another order, which the attribute ruler sorts anyway;
-    anything but plain (match_id, start, end) calls, and every other method, go to the original matcher.
+    Matcher of its own, run only on a doc that a `PatternScreen` says it could match. Matches come back
+    deduplicated like the Matcher's, in another order, which the attribute ruler sorts anyway; anything but
+    plain (match_id, start, end) calls, and every other method, go to the original matcher.
     """
 
     _MAX_COMBINATIONS = 256

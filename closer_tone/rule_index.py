@@ -86,16 +86,18 @@ class PatternScreen:
         column = {attr: number for number, attr in enumerate(self._columns)}
         self._parts: dict[tuple[int, int], list[int]] = {}
         """The tests with an exact part that a token's (column, value) meets."""
-        self._tests: list[tuple[int, tuple[tuple[int, Callable[[int], bool]], ...]]] = []
-        """Per test: how many exact parts it has, and its checks."""
+        self._exact_parts: list[int] = []
+        """Per test, how many exact parts a token must meet."""
+        self._checked: dict[int, tuple[tuple[int, Callable[[int], bool]], ...]] = {}
+        """The checks of each test that has any, by the column each reads."""
         for test, number in tests.items():
             for attr, values in test.exact:
                 for value in values:
                     self._parts.setdefault((column[attr], value), []).append(number)
-            self._tests.append((len(test.exact), tuple((column[attr], check) for attr, check in test.checks)))
-        self._checks_only = [number for number, (exact, _) in enumerate(self._tests) if not exact]
-        self._exact_parts = [exact for exact, _ in self._tests]
-        self._checked = {number: checks for number, (_, checks) in enumerate(self._tests) if checks}
+            self._exact_parts.append(len(test.exact))
+            if test.checks:
+                self._checked[number] = tuple((column[attr], check) for attr, check in test.checks)
+        self._checks_only = [number for number, exact in enumerate(self._exact_parts) if not exact]
         self._passed: dict[tuple[int, ...], frozenset[int]] = {}
         """The tests passed by a token with each set of values in `_columns`, as worked out so far."""
         # Every pattern's tests end to end, so one gather and one `reduceat` say which patterns a doc meets.
@@ -127,7 +129,7 @@ class PatternScreen:
         union = set().union(*by_token)
         if not self._patterns or not union:
             return possible
-        passed = np.zeros(len(self._tests), dtype=bool)
+        passed = np.zeros(len(self._exact_parts), dtype=bool)
         passed[list(union)] = True
         for index in np.flatnonzero(np.logical_and.reduceat(passed[self._flat], self._starts)).tolist():
             repeated = self._repeats.get(index, ())

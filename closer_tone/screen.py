@@ -1,6 +1,7 @@
 """Rule 6 of the tone guide: text that is not a closing line gets a reason instead of a guessed label.
 
-Language identification uses py3langid, whose model ships inside the wheel; it is loaded on first use. Only
+Language identification uses py3langid, whose model ships inside the wheel; it is loaded on first use
+(`closer_tone/language.py`; `scan` starts the load while spaCy loads). Only
 non-English text that is long enough and identified with some confidence is refused: short English lines
 ("Thanks!", "Best, Keiko") often look like other languages to any identifier. On the corpus, no English line
 scores above 0.07 for another language; the threshold is 0.5. A line that is at least a third English
